@@ -1,0 +1,133 @@
+"""create_app(settings) -> FastAPI: routes, error handlers and the documented OpenAPI."""
+
+from __future__ import annotations
+
+import copy
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import orjson
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from mockapi.dataset import Dataset
+from mockapi.errors import (
+    ApiError,
+    FieldError,
+    MethodNotAllowed,
+    NotFound,
+    ValidationFailed,
+    error_response,
+)
+from mockapi.loading import load_dataset
+from mockapi.routes import LIST_PATH, list_backup_routes
+from mockapi.settings import Settings
+from mockapi.state import MockState
+from mockapi.store import Store
+
+RESERVED_PREFIX = "/_mockapi"
+OPERATION_ID = "backup-list-project-backups"
+
+
+@cache
+def official_spec() -> dict[str, Any]:
+    """The official OpenAPI subset shipped in the package (read once, never mutated)."""
+    data = (resources.files("mockapi") / "data" / "mittwald-v2-backup-openapi.json").read_bytes()
+    spec: dict[str, Any] = orjson.loads(data)
+    return spec
+
+
+def _openapi_document(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's own schema plus the official operation and components, verbatim."""
+    from fastapi.openapi.utils import get_openapi
+
+    document = get_openapi(
+        title=app.title, version=app.version, description=app.description, routes=app.routes
+    )
+    spec = copy.deepcopy(official_spec())
+    operation = spec["paths"][LIST_PATH]["get"]
+    document["paths"] = {LIST_PATH: {"get": operation}, **document.get("paths", {})}
+    components = document.setdefault("components", {})
+    for section in ("schemas", "responses", "securitySchemes"):
+        components.setdefault(section, {}).update(spec["components"].get(section, {}))
+    return document
+
+
+def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        return error_response(NotFound(f"no route for {request.method} {request.url.path}"))
+    if exc.status_code == 405:
+        allowed = (exc.headers or {}).get("Allow", "")
+        return error_response(
+            MethodNotAllowed(
+                f"{request.method} is not allowed on {request.url.path}; allowed: {allowed}",
+                headers={"Allow": allowed} if allowed else None,
+            )
+        )
+    error = ApiError(str(exc.detail))
+    error.status = exc.status_code
+    error.type = "HTTPError"
+    return error_response(error)
+
+
+def _request_validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        FieldError(
+            path=".".join(str(part) for part in detail["loc"]),
+            message=str(detail["msg"]),
+            type=str(detail["type"]),
+        )
+        for detail in exc.errors()
+    ]
+    return error_response(ValidationFailed(errors))
+
+
+def _api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return error_response(exc)
+
+
+def _unexpected_error(request: Request, exc: Exception) -> Response:
+    return error_response(ApiError(f"unexpected server error: {type(exc).__name__}"))
+
+
+def create_app(settings: Settings, dataset: Dataset | None = None) -> FastAPI:
+    """Build the mock; loads the settings' data unless a dataset is given."""
+    state = MockState(Store(dataset if dataset is not None else load_dataset(settings)))
+    app = FastAPI(
+        title="mockapi: mittwald API v2 project backups",
+        version="2.0",
+        description="Offline mock of the mittwald API v2 operation "
+        "'List Backups belonging to a Project'.",
+        redirect_slashes=False,
+    )
+    app.state.mockapi = state
+    app.router.routes.extend(list_backup_routes(settings, state))
+
+    @app.get(f"{RESERVED_PREFIX}/health", tags=["mockapi"], summary="Health of the mock")
+    def health() -> dict[str, Any]:
+        """Ready: the dataset is loaded; says how much is served."""
+        store = state.store
+        return {"status": "ok", "projects": len(store.projects), "backups": store.backup_count}
+
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _request_validation_error)
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = _openapi_document(app)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+__all__ = ["OPERATION_ID", "RESERVED_PREFIX", "create_app", "official_spec"]

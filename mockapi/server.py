@@ -1,0 +1,141 @@
+"""Run the mock on uvicorn: blocking for the CLI, or in a thread on a free port (no pytest)."""
+
+from __future__ import annotations
+
+import copy
+import sys
+import threading
+import time
+from types import TracebackType
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI
+from uvicorn.config import LOGGING_CONFIG
+
+from mockapi.app import create_app
+from mockapi.dataset import Dataset
+from mockapi.loading import load_dataset
+from mockapi.progress import progress_reporter
+from mockapi.settings import Settings
+
+
+def _log_config(access_log: bool) -> dict[str, Any]:
+    # uvicorn's own start-up chatter is dropped: the mock prints one ready line instead.
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["uvicorn.error"]["level"] = "WARNING"
+    config["loggers"]["uvicorn.access"]["level"] = "INFO" if access_log else "WARNING"
+    return config
+
+
+def _uvicorn_config(app: FastAPI, settings: Settings) -> uvicorn.Config:
+    return uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        access_log=settings.access_log,
+        log_config=_log_config(settings.access_log),
+        lifespan="off",
+        server_header=False,
+    )
+
+
+class _Server(uvicorn.Server):
+    """uvicorn.Server that knows the port it actually bound (port 0 picks one)."""
+
+    on_ready: Any = None
+
+    @property
+    def bound_port(self) -> int:
+        """The listening port, once started."""
+        return int(self.servers[0].sockets[0].getsockname()[1])
+
+    async def startup(self, sockets: Any = None) -> None:
+        await super().startup(sockets)
+        if self.started and self.on_ready is not None:
+            self.on_ready(self)
+
+
+def ready_line(settings: Settings, port: int, dataset: Dataset) -> str:
+    """The one line printed on start: URL, what is loaded, and a curl to paste."""
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+    if ":" in host:
+        host = f"[{host}]"
+    url = f"http://{host}:{port}"
+    if settings.uses_default_dataset:
+        origin = "built-in default dataset"
+    else:
+        origin = dataset.source or "no data"
+    counts: dict[str, int] = {p.id: 0 for p in dataset.projects}
+    for backup in dataset.backups:
+        counts[backup["projectId"]] += 1
+    example = max(dataset.projects, key=lambda p: counts[p.id], default=None)
+    curl = ""
+    if example is not None:
+        header = "" if settings.auth == "none" else " -H 'x-access-token: demo'"
+        if settings.tokens:
+            header = f" -H 'x-access-token: {settings.tokens[0]}'"
+        curl = f" | try: curl -i{header} '{url}/v2/projects/{example.short_id}/backups?limit=5'"
+    return (
+        f"mockapi serving {len(dataset.projects)} projects, {dataset.backup_count} backups "
+        f"({origin}) at {url}{curl}"
+    )
+
+
+def serve(settings: Settings) -> int:
+    """Load, print the ready line, and serve until SIGTERM or Ctrl-C; the CLI's `serve`."""
+    total = settings.projects * settings.backups_per_project if settings.seed is not None else 0
+    dataset = load_dataset(settings, progress_reporter(sys.stderr, total))
+    app = create_app(settings, dataset)
+    server = _Server(_uvicorn_config(app, settings))
+    server.on_ready = lambda s: print(ready_line(settings, s.bound_port, dataset), flush=True)
+    server.run()
+    return 0
+
+
+class MockServer:
+    """A real mockapi HTTP server in a background thread, on 127.0.0.1 and a free port."""
+
+    def __init__(self, settings: Settings | None = None, dataset: Dataset | None = None) -> None:
+        self.settings = (settings or Settings()).model_copy(
+            update={"host": "127.0.0.1", "port": 0, "access_log": False}
+        )
+        self.app = create_app(self.settings, dataset)
+        self._server = _Server(_uvicorn_config(self.app, self.settings))
+        self._thread: threading.Thread | None = None
+        self.port = 0
+
+    @property
+    def url(self) -> str:
+        """Base URL, e.g. http://127.0.0.1:54321."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 10.0) -> MockServer:
+        """Start serving and wait until the port accepts requests."""
+        self._thread = threading.Thread(target=self._server.run, name="mockapi", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("mockapi server did not start")
+            time.sleep(0.005)
+        self.port = self._server.bound_port
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop serving and wait for the thread to end."""
+        self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def __enter__(self) -> MockServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()

@@ -1,0 +1,92 @@
+"""All configuration, from one pydantic-settings class: CLI flags and MOCKAPI_* variables."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import AwareDatetime, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from mockapi.generate import DEFAULT_NOW
+
+
+class AuthMode(StrEnum):
+    """How access tokens are checked."""
+
+    ANY = "any"
+    NONE = "none"
+    TOKENS = "tokens"
+
+
+class UnknownProjectMode(StrEnum):
+    """What a project the mock does not know answers."""
+
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not-found"
+    EMPTY = "empty"
+
+
+def _split_commas(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    """mockapi's settings; each field is a `--flag` and a `MOCKAPI_FLAG` variable."""
+
+    model_config = SettingsConfigDict(env_prefix="MOCKAPI_", extra="forbid", frozen=True)
+
+    host: str = Field("127.0.0.1", description="Address to listen on.")
+    port: int = Field(8080, ge=0, le=65535, description="Port to listen on; 0 picks a free one.")
+    fixtures: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list,
+        description="Fixture files or folders of *.json files (comma-separated in the "
+        "environment). Without fixtures or --seed the built-in default dataset is served.",
+    )
+    seed: int | None = Field(
+        None, description="Generate data with this seed (alone or beside fixtures)."
+    )
+    projects: int = Field(3, ge=1, description="Projects to generate (with --seed).")
+    backups_per_project: int = Field(
+        30, ge=0, description="Backups to generate per project (with --seed)."
+    )
+    now: AwareDatetime = Field(
+        DEFAULT_NOW,
+        description="Reference 'now' for generated data (RFC 3339); fixed so data never drifts.",
+    )
+    auth: AuthMode = Field(
+        AuthMode.ANY,
+        description="Token check: 'any' non-empty token, 'none' at all, or 'tokens' from "
+        "--tokens (others get 403).",
+    )
+    tokens: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Accepted tokens (comma-separated in the environment); implies --auth tokens.",
+    )
+    unknown_project: UnknownProjectMode = Field(
+        UnknownProjectMode.FORBIDDEN,
+        description="Answer for an unknown project: 'forbidden' (403, as the real API), "
+        "'not-found' (404) or 'empty' (200 with []).",
+    )
+    access_log: bool = Field(True, description="Log one line per request (never a token).")
+
+    @field_validator("fixtures", "tokens", mode="before")
+    @classmethod
+    def _comma_lists(cls, value: Any) -> Any:
+        return _split_commas(value)
+
+    @model_validator(mode="after")
+    def _tokens_imply_token_auth(self) -> Settings:
+        if self.tokens and "auth" not in self.model_fields_set:
+            object.__setattr__(self, "auth", AuthMode.TOKENS)
+        if self.auth is AuthMode.TOKENS and not self.tokens:
+            raise ValueError("auth mode 'tokens' needs at least one token in --tokens")
+        return self
+
+    @property
+    def uses_default_dataset(self) -> bool:
+        """True when neither fixtures nor generation are asked for."""
+        return not self.fixtures and self.seed is None
