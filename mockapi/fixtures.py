@@ -62,7 +62,7 @@ def parse_document(source: str, document: Any) -> tuple[Dataset, list[str]]:
     if isinstance(document, list):
         raw_projects: list[Any] = []
         raw_backups = document
-    elif isinstance(document, dict) and isinstance(document.get("backups", []), list):
+    elif isinstance(document, dict) and isinstance(document.get("backups"), list):
         unknown = set(document) - {"projects", "backups"}
         if unknown:
             return Dataset(), [f"{source}: unknown top-level key(s) {sorted(unknown)}"]

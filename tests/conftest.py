@@ -1,0 +1,132 @@
+"""Shared fixtures: a small, readable dataset and spec-checked clients over it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from mockapi import Dataset, Settings, create_app
+from mockapi.dataset import combine
+from mockapi.fixtures import parse_document
+from tests.support import SpecClient, backup_id
+
+TABLE_PROJECT = "11111111-1111-4111-8111-111111111111"
+OTHER_PROJECT = "22222222-2222-4222-8222-222222222222"
+EMPTY_PROJECT = "33333333-3333-4333-8333-333333333333"
+
+
+def _backup(n: int, day: int, status: str = "Completed", **fields: Any) -> dict[str, Any]:
+    backup = {
+        "id": backup_id(n),
+        "projectId": fields.pop("projectId", TABLE_PROJECT),
+        "requestedAt": f"2026-01-{day:02d}T03:00:00.000Z",
+        "status": status,
+        "deletable": fields.pop("deletable", False),
+        **fields,
+    }
+    if status == "Completed":
+        backup["createdAt"] = f"2026-01-{day:02d}T03:01:00Z"
+    return backup
+
+
+EXPORT_DONE = {
+    "downloadURL": "https://example.invalid/backup.tar.gz",
+    "expiresAt": "2026-02-01T00:00:00Z",
+    "format": "tar",
+    "phase": "Completed",
+    "sha256Checksum": "ab" * 32,
+    "withPassword": False,
+}
+
+# Backups 1-8 of the table project, oldest first; 5 and 6 share their requestedAt.
+TABLE_DOCUMENT: dict[str, Any] = {
+    "projects": [
+        {"id": TABLE_PROJECT, "shortId": "p-tbl001", "description": "table project"},
+        {"id": OTHER_PROJECT, "shortId": "p-tbl002"},
+        {"id": EMPTY_PROJECT, "shortId": "p-tbl003"},
+    ],
+    "backups": [
+        _backup(1, 1, description="before plugin update", deletable=True, export=EXPORT_DONE),
+        _backup(2, 2),
+        _backup(
+            3,
+            3,
+            export={"format": "zip", "phase": "Pending", "withPassword": True},
+            restore={
+                "phase": "running",
+                "databaseRestores": [
+                    {"databaseBackupDump": "dbdump-mysql-1", "targetDatabaseId": backup_id(99)}
+                ],
+            },
+        ),
+        _backup(4, 4, status="Failed"),
+        _backup(
+            5,
+            5,
+            description="Before PHP upgrade",
+            restorePath={
+                "clearTargetPath": False,
+                "determinedTargetPath": "/html/",
+                "phase": "running",
+                "sourcePath": "/html/",
+            },
+        ),
+        _backup(
+            6,
+            5,
+            restore={
+                "phase": "completed",
+                "pathRestore": {
+                    "clearTargetPath": True,
+                    "determinedTargetPath": "/html/app",
+                    "sourcePaths": ["/html/app/"],
+                },
+            },
+        ),
+        _backup(7, 6, status="InProgress"),
+        _backup(
+            8,
+            7,
+            status="Pending",
+            description="nightly",
+            export={"format": "tar", "phase": "Exporting", "withPassword": False},
+        ),
+        _backup(21, 2, projectId=OTHER_PROJECT),
+        _backup(22, 3, projectId=OTHER_PROJECT),
+    ],
+}
+
+
+def table_dataset() -> Dataset:
+    """The table dataset, loaded through the same validation as fixture files."""
+    dataset, problems = parse_document("table", TABLE_DOCUMENT)
+    assert problems == []
+    return combine([dataset])
+
+
+@pytest.fixture
+def make_api() -> Iterator[Callable[..., SpecClient]]:
+    """Build a spec-checked client: over the table dataset, a given one, or (None) the data
+    the settings ask for."""
+    clients: list[TestClient] = []
+
+    def build(dataset: Dataset | str | None = "table", **settings: Any) -> SpecClient:
+        chosen = table_dataset() if dataset == "table" else dataset
+        assert not isinstance(chosen, str)
+        app = create_app(Settings(**settings), chosen)
+        client = TestClient(app)
+        clients.append(client)
+        return SpecClient(client)
+
+    yield build
+    for client in clients:
+        client.close()
+
+
+@pytest.fixture
+def api(make_api: Callable[..., SpecClient]) -> SpecClient:
+    """A spec-checked client over the table dataset with default settings."""
+    return make_api()

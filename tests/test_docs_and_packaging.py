@@ -1,0 +1,38 @@
+"""The README and Dockerfile keep their promises about configuration and running."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from mockapi.settings import Settings
+
+REPO = Path(__file__).parent.parent
+README = (REPO / "README.md").read_text()
+DOCKERFILE = (REPO / "Dockerfile").read_text()
+
+
+def test_readme_configuration_table_lists_every_setting() -> None:
+    for name in Settings.model_fields:
+        assert f"`--{name.replace('_', '-')}`" in README, name
+        assert f"`MOCKAPI_{name.upper()}`" in README, name
+
+
+def test_readme_quick_start_has_exactly_the_two_commands() -> None:
+    quick_start = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```sh\n(.*?)\n```", quick_start, flags=re.S)
+    assert commands[:2] == ["pip install . && mockapi serve", "pip install '.[test]' && pytest"]
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    assert "pip install '.[test]' && pytest" in (REPO / ".ci" / "run").read_text()
+
+
+def test_dockerfile_runs_as_non_root_in_exec_form_with_a_healthcheck() -> None:
+    assert not DOCKERFILE.startswith("# syntax")
+    assert "RUN --mount" not in DOCKERFILE
+    assert re.search(r"^USER (?!root|0\b)\S+", DOCKERFILE, flags=re.M)
+    assert re.search(r'^CMD \["mockapi", "serve"\]', DOCKERFILE, flags=re.M)
+    assert "HEALTHCHECK" in DOCKERFILE and "/_mockapi/health" in DOCKERFILE
+    assert "MOCKAPI_HOST=0.0.0.0" in DOCKERFILE
+    assert re.search(r"^FROM python:[\d.]+-slim", DOCKERFILE, flags=re.M)

@@ -1,0 +1,149 @@
+"""Fixture files: both formats load; every problem names the file, the item and the field."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mockapi.cli import main
+from tests.conftest import TABLE_DOCUMENT
+
+REPO = Path(__file__).parent.parent
+GOOD = {
+    "id": "aaaaaaaa-0000-4000-8000-000000000001",
+    "projectId": "bbbbbbbb-0000-4000-8000-000000000001",
+    "requestedAt": "2026-01-01T03:00:00.000Z",
+    "status": "Completed",
+    "deletable": False,
+}
+
+
+def write(tmp_path: Path, name: str, content: Any) -> Path:
+    path = tmp_path / name
+    path.write_text(content if isinstance(content, str) else json.dumps(content))
+    return path
+
+
+def validate(capsys: pytest.CaptureFixture[str], *paths: Path) -> tuple[int, str]:
+    code = main(["validate", *map(str, paths)])
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("[{", ["broken.json", "not valid JSON"]),
+        ("[NaN]", ["broken.json", "not valid JSON"]),
+        ('{"items": []}', ["broken.json", "expected a JSON array"]),
+        ("42", ["broken.json", "expected a JSON array"]),
+        (
+            [
+                GOOD,
+                {k: v for k, v in GOOD.items() if k != "status"} | {"id": GOOD["id"][:-1] + "2"},
+            ],
+            ["item 1", GOOD["id"][:-1] + "2", "'status'", "required field is missing"],
+        ),
+        ([GOOD | {"deletable": "yes"}], ["item 0", GOOD["id"], "'deletable'", "boolean"]),
+        ([GOOD | {"requestedAt": 1767225600}], ["item 0", "'requestedAt'", "string"]),
+        ([GOOD | {"requestedAt": "yesterday"}], ["item 0", "'requestedAt'", "yesterday"]),
+        ([GOOD | {"requestedAt": "2026-01-01T03:00:00"}], ["'requestedAt'", "timezone"]),
+        ([GOOD | {"id": "not-a-uuid"}], ["item 0 (id not-a-uuid)", "'id'", "UUID"]),
+        (
+            [GOOD | {"export": {"format": "tar", "withPassword": False, "phase": "Done"}}],
+            ["item 0", "'export.phase'", "Completed", "'Done'"],
+        ),
+        (
+            [GOOD | {"restore": {"phase": "paused"}}],
+            ["'restore.phase'", "running", "'paused'"],
+        ),
+        ([GOOD | {"description": None}], ["item 0", "'description' is null", "omits"]),
+        ([GOOD | {"export": None}], ["item 0", "'export' is null"]),
+        ([GOOD | {"descripton": "typo"}], ["item 0", "'descripton'", "not a field"]),
+        ([GOOD, GOOD], ["item 1", GOOD["id"], "duplicate backup id", "item 0"]),
+        (["a string"], ["item 0", "object"]),
+        (
+            {"projects": [{"id": GOOD["projectId"], "shortId": "P-BAD"}], "backups": [GOOD]},
+            ["project item 0", "'shortId'", "p-"],
+        ),
+        ({"backups": [GOOD], "extra": 1}, ["unknown top-level key", "extra"]),
+    ],
+)
+def test_bad_fixture_is_rejected_with_a_clear_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: Any, expected: list[str]
+) -> None:
+    path = write(tmp_path, "broken.json", content)
+    code, output = validate(capsys, path)
+    assert code != 0
+    for fragment in expected:
+        assert fragment in output, (fragment, output)
+    assert str(path) in output
+
+
+def test_duplicate_id_across_files_names_both(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = write(tmp_path, "a.json", [GOOD])
+    second = write(tmp_path, "b.json", [GOOD])
+    code, output = validate(capsys, first, second)
+    assert code != 0
+    assert "b.json: backup item 0" in output
+    assert "a.json: backup item 0" in output
+
+
+def test_conflicting_short_ids_are_rejected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = "cccccccc-0000-4000-8000-000000000001"
+    document = {
+        "projects": [
+            {"id": GOOD["projectId"], "shortId": "p-same00"},
+            {"id": other, "shortId": "p-same00"},
+        ],
+        "backups": [GOOD],
+    }
+    code, output = validate(capsys, write(tmp_path, "p.json", document))
+    assert code != 0
+    assert "p-same00" in output
+
+
+def test_missing_file_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, output = validate(capsys, tmp_path / "nope.json")
+    assert code != 0
+    assert "nope.json" in output
+
+
+def test_every_problem_is_reported_not_just_the_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = [GOOD | {"id": f"aaaaaaaa-0000-4000-8000-00000000000{i}", "status": i} for i in range(3)]
+    code, output = validate(capsys, write(tmp_path, "many.json", bad))
+    assert code != 0
+    assert all(f"item {i}" in output for i in range(3))
+
+
+def test_plain_array_and_rich_document_both_load(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plain = write(tmp_path, "plain.json", [GOOD])
+    rich = write(tmp_path, "rich.json", TABLE_DOCUMENT)
+    code, output = validate(capsys, plain, rich)
+    assert code == 0
+    assert "4 projects, 11 backups" in output
+
+
+def test_a_folder_loads_its_json_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, "one.json", [GOOD])
+    write(tmp_path, "two.json", TABLE_DOCUMENT)
+    write(tmp_path, "notes.txt", "not json, not loaded")
+    code, output = validate(capsys, tmp_path)
+    assert code == 0
+    assert "11 backups" in output
+
+
+def test_shipped_example_fixtures_are_valid(capsys: pytest.CaptureFixture[str]) -> None:
+    code, output = validate(capsys, REPO / "fixtures")
+    assert code == 0, output

@@ -1,0 +1,167 @@
+"""The real `mockapi` process: start-up line, HTTP, env configuration, clean stops."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx2
+import pytest
+
+from mockapi.settings import Settings
+from tests.support import assert_matches_spec
+
+MOCKAPI = [str(Path(sys.executable).parent / "mockapi")]
+READY = re.compile(r"^mockapi serving (\d+) projects, (\d+) backups \((.+)\) at (http://\S+)")
+
+
+class Running:
+    """A started mockapi process and what its ready line said."""
+
+    def __init__(self, process: subprocess.Popen[str], line: str) -> None:
+        self.process = process
+        self.line = line
+        match = READY.match(line)
+        assert match, line
+        self.projects, self.backups = int(match[1]), int(match[2])
+        self.origin, self.url = match[3], match[4]
+
+
+def start(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> Running:
+    process = subprocess.Popen(
+        [*MOCKAPI, *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if not line:
+        process.wait(10)
+        pytest.fail(f"mockapi did not start: {process.stderr.read() if process.stderr else ''}")
+    return Running(process, line)
+
+
+@pytest.fixture
+def running(tmp_path: Path) -> Iterator[list[Running]]:
+    started: list[Running] = []
+    yield started
+    for item in started:
+        if item.process.poll() is None:
+            item.process.kill()
+        item.process.communicate(timeout=10)  # also closes the pipes
+
+
+def test_serve_from_any_folder_answers_over_http(tmp_path: Path, running: list[Running]) -> None:
+    server = start(["serve", "--port", "0"], cwd=tmp_path)
+    running.append(server)
+    assert (server.projects, server.backups) == (3, 19)
+    assert server.origin == "built-in default dataset"
+    assert "curl" in server.line and "/v2/projects/p-" in server.line
+    curl_url = re.search(r"'(http://[^']+)'", server.line)
+    assert curl_url
+    response = httpx2.get(curl_url[1], headers={"x-access-token": "demo"})
+    assert response.status_code == 200
+    assert_matches_spec("GET", curl_url[1], 200, response.headers, response.content)
+    assert httpx2.get(f"{server.url}/_mockapi/health").json()["status"] == "ok"
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_stops_cleanly_on_sigterm_and_ctrl_c(
+    tmp_path: Path, running: list[Running], stop: signal.Signals
+) -> None:
+    server = start(["--port", "0"], cwd=tmp_path)
+    running.append(server)
+    assert httpx2.get(f"{server.url}/_mockapi/health").status_code == 200
+    server.process.send_signal(stop)
+    _, errors = server.process.communicate(timeout=10)
+    assert server.process.returncode == 0
+    assert "Traceback" not in errors
+
+
+def test_python_dash_m_and_environment_variables(tmp_path: Path, running: list[Running]) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mockapi"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={
+            **os.environ,
+            "MOCKAPI_PORT": "0",
+            "MOCKAPI_SEED": "3",
+            "MOCKAPI_PROJECTS": "2",
+            "MOCKAPI_BACKUPS_PER_PROJECT": "10",
+            "MOCKAPI_TOKENS": "secret-1,secret-2",
+            "MOCKAPI_UNKNOWN_PROJECT": "not-found",
+            "MOCKAPI_ACCESS_LOG": "false",
+        },
+    )
+    assert process.stdout is not None
+    server = Running(process, process.stdout.readline())
+    running.append(server)
+    assert (server.projects, server.backups) == (2, 20)
+    url = f"{server.url}/v2/projects/p-zzzzzz/backups"
+    assert httpx2.get(url, headers={"x-access-token": "secret-2"}).status_code == 404
+    assert httpx2.get(url, headers={"x-access-token": "other"}).status_code == 403
+
+
+def test_invalid_fixture_stops_startup_and_serves_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps([{"id": "aaaaaaaa-0000-4000-8000-000000000001", "status": 3}]))
+    result = subprocess.run(
+        [*MOCKAPI, "serve", "--port", "0", "--fixtures", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode != 0
+    assert result.stdout == ""
+    assert str(bad) in result.stderr
+    assert "item 0 (id aaaaaaaa-0000-4000-8000-000000000001)" in result.stderr
+    assert "'status'" in result.stderr and "'projectId'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--port", "99999"], "--port / MOCKAPI_PORT"),
+        (["--auth", "sometimes"], "--auth / MOCKAPI_AUTH"),
+        (["--auth", "tokens"], "needs at least one token"),
+        (["--unknown-project", "teapot"], "--unknown-project"),
+    ],
+)
+def test_invalid_settings_are_named(args: list[str], fragment: str) -> None:
+    result = subprocess.run([*MOCKAPI, *args], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert fragment in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_help_documents_every_option_and_its_variable() -> None:
+    result = subprocess.run([*MOCKAPI, "serve", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0
+    help_text = " ".join(result.stdout.split())
+    for name in Settings.model_fields:
+        assert f"--{name.replace('_', '-')}" in help_text
+        assert f"MOCKAPI_{name.upper()}" in help_text
+
+
+def test_validate_command_exit_codes(tmp_path: Path) -> None:
+    good = subprocess.run([*MOCKAPI, "validate", "fixtures"], cwd=Path(__file__).parent.parent)
+    assert good.returncode == 0
+    (tmp_path / "broken.json").write_text("[{")
+    bad = subprocess.run(
+        [*MOCKAPI, "validate", str(tmp_path / "broken.json")], capture_output=True, text=True
+    )
+    assert bad.returncode == 1
+    assert "broken.json: not valid JSON" in bad.stderr
