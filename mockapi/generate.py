@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,10 +11,12 @@ from typing import Any
 from faker import Faker
 
 from mockapi.dataset import Dataset, ProjectInfo
-from mockapi.models import format_timestamp
+from mockapi.models import format_epoch_ms
 
 DEFAULT_NOW = datetime(2026, 1, 30, 12, 0, tzinfo=UTC)
 _DAY_MS = 86_400_000
+_UUID_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_UUID_SET = (4 << 76) | (0x8000 << 48)
 _SHORT_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 _MANUAL_DESCRIPTIONS = (
     "before plugin update",
@@ -44,10 +45,6 @@ class GenerationOptions:
     now: datetime = DEFAULT_NOW
 
 
-def _timestamp(ms: int) -> str:
-    return format_timestamp(datetime.fromtimestamp(ms / 1000, UTC))
-
-
 class _Generator:
     """One generation run; all randomness comes from `rng` and the seeded Faker."""
 
@@ -59,7 +56,10 @@ class _Generator:
         self.now_ms = int(options.now.timestamp() * 1000)
 
     def uuid(self) -> str:
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        # The same bits uuid.UUID(int=..., version=4) sets, without building the object.
+        n = (self.rng.getrandbits(128) & _UUID_CLEAR) | _UUID_SET
+        h = f"{n:032x}"
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def run(self, progress: Callable[[int], None] | None) -> Dataset:
         projects: list[ProjectInfo] = []
@@ -111,7 +111,7 @@ class _Generator:
         self, project: ProjectInfo, schedule_id: str, app_dir: str, at: int, newest: bool
     ) -> dict[str, Any]:
         rng = self.rng
-        requested = at + rng.randrange(0, 60_000)
+        requested = at + int(rng.random() * 60_000)
         status = "Completed"
         if newest and rng.random() < 0.35:
             status = "InProgress"
@@ -147,20 +147,20 @@ class _Generator:
         item: dict[str, Any] = {}
         created = None
         if status == "Completed":
-            created = (requested // 1000 + rng.randrange(15, 400)) * 1000
-            item["createdAt"] = _timestamp(created)
+            created = (requested // 1000 + 15 + int(rng.random() * 385)) * 1000
+            item["createdAt"] = format_epoch_ms(created)
         item["deletable"] = deletable
         if description is not None:
             item["description"] = description
         if created is not None:
-            item["expiresAt"] = _timestamp(created + keep_days * _DAY_MS)
+            item["expiresAt"] = format_epoch_ms(created + keep_days * _DAY_MS)
             if rng.random() < 0.07:
                 item["export"] = self.export(backup_id, created)
         item["id"] = backup_id
         if parent_id is not None:
             item["parentId"] = parent_id
         item["projectId"] = project.id
-        item["requestedAt"] = _timestamp(requested)
+        item["requestedAt"] = format_epoch_ms(requested)
         if created is not None:
             roll = rng.random()
             if roll < 0.015:
@@ -188,7 +188,7 @@ class _Generator:
                 f"https://backup-exports.mittwald.example/{backup_id}/backup.{suffix}"
             )
         if phase in ("Completed", "Expired"):
-            export["expiresAt"] = _timestamp(expires)
+            export["expiresAt"] = format_epoch_ms(expires)
         export["format"] = fmt
         export["phase"] = phase
         if phase == "Completed":

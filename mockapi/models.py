@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -23,10 +24,28 @@ FINAL_BACKUP_STATUSES = frozenset({"Completed", "Failed"})
 SHORT_ID_PATTERN = r"^p-[a-z0-9]{6}$"
 
 
+_DAY_MS = 86_400_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@lru_cache(maxsize=65536)
+def _day_prefix(day: int) -> str:
+    date = _EPOCH + timedelta(days=day)
+    return f"{date.year:04d}-{date.month:02d}-{date.day:02d}T"
+
+
+def format_epoch_ms(ms: int) -> str:
+    """Milliseconds since the epoch in the API's timestamp format (fast: generation's hot path)."""
+    day, rest = divmod(ms, _DAY_MS)
+    seconds, millis = divmod(rest, 1000)
+    minutes, second = divmod(seconds, 60)
+    hour, minute = divmod(minutes, 60)
+    return f"{_day_prefix(day)}{hour:02d}:{minute:02d}:{second:02d}.{millis:03d}Z"
+
+
 def format_timestamp(value: datetime) -> str:
     """RFC 3339 in UTC with milliseconds and `Z`, as the API sends timestamps."""
-    utc = value.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    return format_epoch_ms((value - _EPOCH) // timedelta(milliseconds=1))
 
 
 def _require_string(value: Any) -> Any:

@@ -20,6 +20,7 @@ from mockapi.dataset import Dataset
 from mockapi.loading import load_dataset
 from mockapi.progress import progress_reporter
 from mockapi.settings import Settings
+from mockapi.store import Store
 
 
 def _log_config(access_log: bool) -> dict[str, Any]:
@@ -66,39 +67,34 @@ class _Server(uvicorn.Server):
             self.on_ready(self)
 
 
-def ready_line(settings: Settings, port: int, dataset: Dataset) -> str:
+def ready_line(settings: Settings, port: int, store: Store) -> str:
     """The one line printed on start: URL, what is loaded, and a curl to paste."""
     host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
     if ":" in host:
         host = f"[{host}]"
     url = f"http://{host}:{port}"
-    if settings.uses_default_dataset:
-        origin = "built-in default dataset"
-    else:
-        origin = dataset.source or "no data"
-    counts: dict[str, int] = {p.id: 0 for p in dataset.projects}
-    for backup in dataset.backups:
-        counts[backup["projectId"]] += 1
-    example = max(dataset.projects, key=lambda p: counts[p.id], default=None)
+    origin = "built-in default dataset" if settings.uses_default_dataset else store.source
+    example = max(store.projects.values(), key=lambda p: len(p.json), default=None)
     curl = ""
     if example is not None:
-        header = "" if settings.auth == "none" else " -H 'x-access-token: demo'"
-        if settings.tokens:
-            header = f" -H 'x-access-token: {settings.tokens[0]}'"
-        curl = f" | try: curl -i{header} '{url}/v2/projects/{example.short_id}/backups?limit=5'"
+        # Configured tokens are secrets and never printed; the curl names a placeholder then.
+        token = "<one of your --tokens>" if settings.tokens else "demo"
+        header = "" if settings.auth == "none" else f" -H 'x-access-token: {token}'"
+        path = f"/v2/projects/{example.info.short_id}/backups?limit=5"
+        curl = f" | try: curl -i{header} '{url}{path}'"
     return (
-        f"mockapi serving {len(dataset.projects)} projects, {dataset.backup_count} backups "
-        f"({origin}) at {url}{curl}"
+        f"mockapi serving {len(store.projects)} projects, {store.backup_count} backups "
+        f"({origin or 'no data'}) at {url}{curl}"
     )
 
 
 def serve(settings: Settings) -> int:
     """Load, print the ready line, and serve until SIGTERM or Ctrl-C; the CLI's `serve`."""
     total = settings.projects * settings.backups_per_project if settings.seed is not None else 0
-    dataset = load_dataset(settings, progress_reporter(sys.stderr, total))
-    app = create_app(settings, dataset)
+    app = create_app(settings, load_dataset(settings, progress_reporter(sys.stderr, total)))
+    store = app.state.mockapi.store
     server = _Server(_uvicorn_config(app, settings))
-    server.on_ready = lambda s: print(ready_line(settings, s.bound_port, dataset), flush=True)
+    server.on_ready = lambda s: print(ready_line(settings, s.bound_port, store), flush=True)
     server.run()
     return 0
 

@@ -52,8 +52,10 @@ class ProjectBackups:
         self.info = info
         # The wire timestamp format sorts lexicographically in time order, so no parsing.
         backups.sort(key=itemgetter("requestedAt", "id"))
-        # Bytes are made once at load: a page is then a join of ready slices.
-        self.json: list[bytes] = [orjson.dumps(b) for b in backups]
+        # Bytes are made once at load: a page is then a join of ready slices. The copy through
+        # memoryview matters: orjson's result keeps its whole growth buffer (~4 kB an item,
+        # ten times the JSON), and copying releases it.
+        self.json: list[bytes] = [bytes(memoryview(orjson.dumps(b))) for b in backups]
         self.haystacks: list[str] = [
             f"{b['id']}\n{b.get('description', '')}".lower() for b in backups
         ]
@@ -79,7 +81,9 @@ class Store:
         grouped: dict[str, list[dict[str, Any]]] = {p.id: [] for p in dataset.projects}
         for backup in dataset.backups:
             grouped[backup["projectId"]].append(backup)
-        self.dataset = dataset
+        # The dicts are not kept: the JSON bytes and search text are all a query needs.
+        self.source = dataset.source
+        self.backup_count = dataset.backup_count
         self.projects: dict[str, ProjectBackups] = {}
         self._lookup: dict[str, ProjectBackups] = {}
         for info in dataset.projects:
@@ -88,11 +92,6 @@ class Store:
             self._lookup[info.id] = project
             self._lookup[info.short_id] = project
         self._searches: OrderedDict[tuple[str, int, str], array[int]] = OrderedDict()
-
-    @property
-    def backup_count(self) -> int:
-        """How many backups are served in all."""
-        return self.dataset.backup_count
 
     def find(self, project_id: str) -> ProjectBackups | None:
         """The project by UUID or short id (either case), or None."""

@@ -112,6 +112,10 @@ def test_python_dash_m_and_environment_variables(tmp_path: Path, running: list[R
     url = f"{server.url}/v2/projects/p-zzzzzz/backups"
     assert httpx2.get(url, headers={"x-access-token": "secret-2"}).status_code == 404
     assert httpx2.get(url, headers={"x-access-token": "other"}).status_code == 403
+    assert "secret" not in server.line
+    process.terminate()
+    out, err = process.communicate(timeout=10)
+    assert "secret" not in out + err
 
 
 def test_invalid_fixture_stops_startup_and_serves_nothing(tmp_path: Path) -> None:
