@@ -116,6 +116,19 @@ def create_app(settings: Settings, dataset: Dataset | None = None) -> FastAPI:
         store = state.store
         return {"status": "ok", "projects": len(store.projects), "backups": store.backup_count}
 
+    @app.get(f"{RESERVED_PREFIX}/projects", tags=["mockapi"], summary="Projects served")
+    def projects() -> list[dict[str, Any]]:
+        """Every project: UUID, short id, description and how many backups it has."""
+        return [
+            {
+                "id": p.info.id,
+                "shortId": p.info.short_id,
+                "description": p.info.description,
+                "backups": len(p.json),
+            }
+            for p in state.store.projects.values()
+        ]
+
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _request_validation_error)
     app.add_exception_handler(ApiError, _api_error)

@@ -29,6 +29,7 @@ SERVE_OPTIONS = (
     "auth",
     "tokens",
     "unknown_project",
+    "workers",
     "access_log",
 )
 GENERATE_OPTIONS = ("seed", "projects", "backups_per_project", "now")

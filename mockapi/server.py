@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import gc
 import sys
 import threading
 import time
@@ -21,6 +22,7 @@ from mockapi.loading import load_dataset
 from mockapi.progress import progress_reporter
 from mockapi.settings import Settings
 from mockapi.store import Store
+from mockapi.workers import run_forked
 
 
 def _log_config(access_log: bool) -> dict[str, Any]:
@@ -93,10 +95,20 @@ def serve(settings: Settings) -> int:
     total = settings.projects * settings.backups_per_project if settings.seed is not None else 0
     app = create_app(settings, load_dataset(settings, progress_reporter(sys.stderr, total)))
     store = app.state.mockapi.store
-    server = _Server(_uvicorn_config(app, settings))
-    server.on_ready = lambda s: print(ready_line(settings, s.bound_port, store), flush=True)
-    server.run()
-    return 0
+    config = _uvicorn_config(app, settings)
+    # The loaded data never changes shape again: moving it out of the collector's reach
+    # keeps GC pauses off the request path (and keeps forked workers' pages shared).
+    gc.collect()
+    gc.freeze()
+    if settings.workers == 1:
+        server = _Server(config)
+        server.on_ready = lambda s: print(ready_line(settings, s.bound_port, store), flush=True)
+        server.run()
+        return 0
+    sock = config.bind_socket()
+    port = int(sock.getsockname()[1])
+    print(f"{ready_line(settings, port, store)} | {settings.workers} workers", flush=True)
+    return run_forked(settings.workers, sock, lambda: _Server(config).run(sockets=[sock]))
 
 
 class MockServer:

@@ -71,6 +71,13 @@ class Settings(BaseSettings):
         description="Answer for an unknown project: 'forbidden' (403, as the real API), "
         "'not-found' (404) or 'empty' (200 with []).",
     )
+    workers: int = Field(
+        1,
+        ge=1,
+        le=64,
+        description="Worker processes sharing the port, forked after loading so every worker "
+        "serves identical data. Runtime data changes are refused when above 1.",
+    )
     access_log: bool = Field(True, description="Log one line per request (never a token).")
 
     @field_validator("fixtures", "tokens", mode="before")

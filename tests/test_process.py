@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,6 +43,7 @@ def start(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> Runn
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, **(env or {})},
+        start_new_session=True,
     )
     assert process.stdout is not None
     line = process.stdout.readline()
@@ -55,8 +58,8 @@ def running(tmp_path: Path) -> Iterator[list[Running]]:
     started: list[Running] = []
     yield started
     for item in started:
-        if item.process.poll() is None:
-            item.process.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(item.process.pid, signal.SIGKILL)
         item.process.communicate(timeout=10)  # also closes the pipes
 
 
@@ -169,3 +172,40 @@ def test_validate_command_exit_codes(tmp_path: Path) -> None:
     )
     assert bad.returncode == 1
     assert "broken.json: not valid JSON" in bad.stderr
+
+
+def children_of(pid: int) -> list[int]:
+    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def test_workers_serve_identical_data_and_stop_together(
+    tmp_path: Path, running: list[Running]
+) -> None:
+    server = start(
+        ["--port", "0", "--workers", "2", "--seed", "4", "--backups-per-project", "200"],
+        cwd=tmp_path,
+    )
+    running.append(server)
+    assert server.line.rstrip().endswith("2 workers")
+    workers: list[int] = []
+    for _ in range(500):  # the ready line comes just before the fork
+        workers = children_of(server.process.pid)
+        if len(workers) == 2:
+            break
+        time.sleep(0.01)
+    assert len(workers) == 2
+    url = f"{server.url}/v2/projects/{server.line.split('/v2/projects/')[1].split('/')[0]}/backups"
+    bodies = set()
+    for _ in range(40):  # fresh connections, so the kernel spreads them over both workers
+        with httpx2.Client() as client:
+            response = client.get(f"{url}?limit=7&page=3", headers={"x-access-token": "t"})
+        assert response.status_code == 200
+        bodies.add(response.content)
+    assert len(bodies) == 1
+    server.process.send_signal(signal.SIGTERM)
+    _, errors = server.process.communicate(timeout=15)
+    assert server.process.returncode == 0, errors
+    for pid in workers:
+        assert (
+            not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+        )
