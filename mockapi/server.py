@@ -106,6 +106,9 @@ def serve(settings: Settings) -> int:
         server.run()
         return 0
     sock = config.bind_socket()
+    # Listen before saying "ready": connections then queue until a worker accepts them,
+    # instead of being refused while the workers start.
+    sock.listen(config.backlog)
     port = int(sock.getsockname()[1])
     print(f"{ready_line(settings, port, store)} | {settings.workers} workers", flush=True)
     return run_forked(settings.workers, sock, lambda: _Server(config).run(sockets=[sock]))

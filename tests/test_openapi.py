@@ -29,7 +29,7 @@ def test_document_is_a_valid_openapi_document(api: SpecClient) -> None:
 
 def test_health_is_documented_under_the_reserved_prefix(api: SpecClient) -> None:
     paths = api.client.get("/openapi.json").json()["paths"]
-    assert set(paths) == {PATH, "/_mockapi/health"}
+    assert set(paths) == {PATH, "/_mockapi/health", "/_mockapi/projects"}
     assert paths["/_mockapi/health"]["get"]["tags"] == ["mockapi"]
 
 
