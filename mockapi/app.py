@@ -10,11 +10,14 @@ from typing import Any
 import orjson
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mockapi.dataset import Dataset
+from mockapi.control import CONTROL_PREFIX, control_router
+from mockapi.dataset import Dataset, DatasetError
 from mockapi.errors import (
     ApiError,
     FieldError,
@@ -24,12 +27,23 @@ from mockapi.errors import (
     error_response,
 )
 from mockapi.loading import load_dataset
+from mockapi.middleware import MockMiddleware
 from mockapi.routes import LIST_PATH, list_backup_routes
 from mockapi.settings import Settings
 from mockapi.state import MockState
 from mockapi.store import Store
 
-RESERVED_PREFIX = "/_mockapi"
+RESERVED_PREFIX = CONTROL_PREFIX
+# A browser client can read only the headers CORS exposes.
+EXPOSED_HEADERS = [
+    "X-Pagination-Limit",
+    "X-Pagination-Skip",
+    "X-Pagination-Page",
+    "X-Pagination-TotalCount",
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Reset",
+]
 OPERATION_ID = "backup-list-project-backups"
 
 
@@ -93,14 +107,23 @@ def _api_error(request: Request, exc: Exception) -> Response:
     return error_response(exc)
 
 
+def _dataset_error(request: Request, exc: Exception) -> Response:
+    lines = [line.strip() for line in str(exc).splitlines()[1:]] or [str(exc)]
+    errors = [FieldError("body", line, "fixture") for line in lines if line]
+    return error_response(ValidationFailed(errors, str(exc).splitlines()[0]))
+
+
 def _unexpected_error(request: Request, exc: Exception) -> Response:
     return error_response(ApiError(f"unexpected server error: {type(exc).__name__}"))
 
 
 def create_app(settings: Settings, dataset: Dataset | None = None) -> FastAPI:
     """Build the mock; loads the settings' data unless a dataset is given."""
-    state = MockState(Store(dataset if dataset is not None else load_dataset(settings)))
-    app = FastAPI(
+    state = MockState(settings, Store(dataset if dataset is not None else load_dataset(settings)))
+    # FastAPIOffline serves Swagger UI's assets from its installed package: /docs needs no CDN.
+    app = FastAPIOffline(
+        redoc_url=None,
+        static_url=f"{RESERVED_PREFIX}/docs-static",
         title="mockapi: mittwald API v2 project backups",
         version="2.0",
         description="Offline mock of the mittwald API v2 operation "
@@ -116,22 +139,13 @@ def create_app(settings: Settings, dataset: Dataset | None = None) -> FastAPI:
         store = state.store
         return {"status": "ok", "projects": len(store.projects), "backups": store.backup_count}
 
-    @app.get(f"{RESERVED_PREFIX}/projects", tags=["mockapi"], summary="Projects served")
-    def projects() -> list[dict[str, Any]]:
-        """Every project: UUID, short id, description and how many backups it has."""
-        return [
-            {
-                "id": p.info.id,
-                "shortId": p.info.short_id,
-                "description": p.info.description,
-                "backups": len(p.json),
-            }
-            for p in state.store.projects.values()
-        ]
+    if settings.control_api:
+        app.include_router(control_router(settings, state))
 
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _request_validation_error)
     app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(DatasetError, _dataset_error)
     app.add_exception_handler(Exception, _unexpected_error)
 
     def openapi() -> dict[str, Any]:
@@ -140,6 +154,15 @@ def create_app(settings: Settings, dataset: Dataset | None = None) -> FastAPI:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    app.add_middleware(MockMiddleware, state=state)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=EXPOSED_HEADERS,
+        )
     return app
 
 

@@ -18,21 +18,10 @@ from mockapi.loading import generation_options
 from mockapi.progress import progress_reporter
 from mockapi.settings import Settings
 
-SERVE_OPTIONS = (
-    "host",
-    "port",
-    "fixtures",
-    "seed",
-    "projects",
-    "backups_per_project",
-    "now",
-    "auth",
-    "tokens",
-    "unknown_project",
-    "workers",
-    "access_log",
-)
+SERVE_OPTIONS = tuple(Settings.model_fields)
 GENERATE_OPTIONS = ("seed", "projects", "backups_per_project", "now")
+# Settings that take several values on the command line (comma-separated in the environment).
+_LIST_OPTIONS = {"fixtures": "PATH", "tokens": "TOKEN", "cors_origins": "ORIGIN"}
 
 
 def _add_setting_options(parser: argparse.ArgumentParser, names: Sequence[str]) -> None:
@@ -51,13 +40,13 @@ def _add_setting_options(parser: argparse.ArgumentParser, names: Sequence[str]) 
                 default=argparse.SUPPRESS,
                 help=help_text,
             )
-        elif name in ("fixtures", "tokens"):
+        elif name in _LIST_OPTIONS:
             parser.add_argument(
                 flag,
                 nargs="+",
                 action="extend",
                 default=argparse.SUPPRESS,
-                metavar=name.rstrip("s").upper(),
+                metavar=_LIST_OPTIONS[name],
                 help=help_text,
             )
         else:

@@ -50,9 +50,9 @@ class ValidationFailed(ApiError):
     status = 400
     type = "ValidationError"
 
-    def __init__(self, errors: list[FieldError]) -> None:
+    def __init__(self, errors: list[FieldError], message: str | None = None) -> None:
         names = ", ".join(dict.fromkeys(e.path for e in errors))
-        super().__init__(f"Validation failed for {names}")
+        super().__init__(message or f"Validation failed for {names}")
         self.errors = errors
 
     def body(self) -> dict[str, Any]:
@@ -88,11 +88,58 @@ class MethodNotAllowed(ApiError):
     type = "MethodNotAllowedError"
 
 
+class Conflict(ApiError):
+    """409: the request cannot be carried out in the server's current configuration."""
+
+    status = 409
+    type = "ConflictError"
+
+
+class RateLimited(ApiError):
+    """429: the spec's RateLimitError."""
+
+    status = 429
+    type = "RateLimitError"
+
+    def __init__(self) -> None:
+        super().__init__("too many requests")
+
+
 class PayloadTooLarge(ApiError):
     """413: a request body over the configured cap."""
 
     status = 413
     type = "PayloadTooLargeError"
+
+
+_STATUS_TYPES = {
+    500: "InternalServerError",
+    502: "BadGatewayError",
+    503: "ServiceUnavailableError",
+    504: "GatewayTimeoutError",
+}
+
+
+def error_for_status(status: int, message: str) -> ApiError:
+    """An error of the given status in the API's shape, for forced (fault) answers."""
+    if status == 400:
+        return ValidationFailed([], message)
+    if status == 429:
+        return RateLimited()
+    known: dict[int, type[ApiError]] = {
+        401: Unauthorized,
+        403: Forbidden,
+        404: NotFound,
+        405: MethodNotAllowed,
+        409: Conflict,
+        413: PayloadTooLarge,
+    }
+    if status in known:
+        return known[status](message)
+    error = ApiError(message)
+    error.status = status
+    error.type = _STATUS_TYPES.get(status, "HTTPError")
+    return error
 
 
 def error_response(error: ApiError) -> Response:

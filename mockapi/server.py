@@ -29,6 +29,8 @@ def _log_config(access_log: bool) -> dict[str, Any]:
     # uvicorn's own start-up chatter is dropped: the mock prints one ready line instead.
     config = copy.deepcopy(LOGGING_CONFIG)
     config["loggers"]["uvicorn.error"]["level"] = "WARNING"
+    config["filters"] = {"drops": {"()": "mockapi.middleware.DropLogFilter"}}
+    config["handlers"]["default"]["filters"] = ["drops"]
     config["loggers"]["uvicorn.access"]["level"] = "INFO" if access_log else "WARNING"
     return config
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -9,6 +10,7 @@ from typing import Annotated, Any
 from pydantic import AwareDatetime, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from mockapi.faults import FaultRule
 from mockapi.generate import DEFAULT_NOW
 
 
@@ -79,11 +81,46 @@ class Settings(BaseSettings):
         "serves identical data. Runtime data changes are refused when above 1.",
     )
     access_log: bool = Field(True, description="Log one line per request (never a token).")
+    control_api: bool = Field(
+        True, description="Serve the control API under /_mockapi/ (health is always served)."
+    )
+    control_token: str | None = Field(
+        None,
+        description="Require this value in the 'x-mockapi-control-token' header of every "
+        "control API call.",
+    )
+    journal_size: int = Field(
+        1000, ge=0, description="Requests kept in the journal; the oldest are dropped."
+    )
+    faults: Annotated[list[FaultRule], NoDecode] = Field(
+        default_factory=list,
+        description='Fault rules as a JSON array, e.g. [{"status": 503, "probability": 0.1}].',
+    )
+    fault_seed: int = Field(0, description="Seed of the fault rules' random choices.")
+    rate_limit: int = Field(
+        0, ge=0, description="Requests allowed per token per window; 0 turns limiting off."
+    )
+    rate_limit_window: float = Field(60.0, gt=0, description="Rate-limit window in seconds.")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["*"],
+        description="Origins allowed by CORS (comma-separated in the environment); "
+        "'*' for any, empty to turn CORS off.",
+    )
+    max_body_bytes: int = Field(
+        50_000_000, ge=1, description="Largest control API request body accepted (413 above)."
+    )
 
-    @field_validator("fixtures", "tokens", mode="before")
+    @field_validator("fixtures", "tokens", "cors_origins", mode="before")
     @classmethod
     def _comma_lists(cls, value: Any) -> Any:
         return _split_commas(value)
+
+    @field_validator("faults", mode="before")
+    @classmethod
+    def _json_rules(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return json.loads(value) if value.strip() else []
+        return value
 
     @model_validator(mode="after")
     def _tokens_imply_token_auth(self) -> Settings:

@@ -93,6 +93,12 @@ class Store:
             self._lookup[info.short_id] = project
         self._searches: OrderedDict[tuple[str, int, str], array[int]] = OrderedDict()
 
+    def to_dataset(self) -> Dataset:
+        """The served data as a Dataset again (dicts rebuilt from the stored JSON)."""
+        projects = tuple(p.info for p in self.projects.values())
+        backups = tuple(orjson.loads(j) for p in self.projects.values() for j in p.json)
+        return Dataset(projects, backups, self.source)
+
     def find(self, project_id: str) -> ProjectBackups | None:
         """The project by UUID or short id (either case), or None."""
         return self._lookup.get(project_id) or self._lookup.get(project_id.lower())

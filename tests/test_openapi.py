@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from openapi_spec_validator import validate
 
@@ -27,16 +28,28 @@ def test_document_is_a_valid_openapi_document(api: SpecClient) -> None:
     validate(api.client.get("/openapi.json").json())
 
 
-def test_health_is_documented_under_the_reserved_prefix(api: SpecClient) -> None:
+def test_mock_endpoints_are_documented_under_their_own_tag(api: SpecClient) -> None:
     paths = api.client.get("/openapi.json").json()["paths"]
-    assert set(paths) == {PATH, "/_mockapi/health", "/_mockapi/projects"}
-    assert paths["/_mockapi/health"]["get"]["tags"] == ["mockapi"]
+    assert {"/_mockapi/health", "/_mockapi/reset", "/_mockapi/data", "/_mockapi/journal"} <= set(
+        paths
+    )
+    for path, operations in paths.items():
+        if path == PATH:
+            assert operations["get"]["tags"] == ["Backup"]
+            continue
+        assert path.startswith("/_mockapi/"), path
+        for operation in operations.values():
+            assert operation["tags"] == ["mockapi"]
 
 
-def test_docs_page_is_served(api: SpecClient) -> None:
+def test_docs_page_loads_nothing_from_elsewhere(api: SpecClient) -> None:
     response = api.client.get("/docs")
     assert response.status_code == 200
     assert "/openapi.json" in response.text
+    assert "http://" not in response.text and "https://" not in response.text
+    for asset in re.findall(r'(?:src|href)="([^"]+)"', response.text):
+        assert asset.startswith("/"), asset
+        assert api.client.get(asset).status_code == 200, asset
 
 
 def test_health_reports_what_is_served(api: SpecClient) -> None:
