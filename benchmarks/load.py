@@ -1,6 +1,6 @@
 """Fallback load generator when wrk is missing: 50 keep-alive connections for N seconds.
 
-    python benchmarks/load.py URL SECONDS TOKEN   ->  prints "rps p50_ms p99_ms errors"
+python benchmarks/load.py URL SECONDS TOKEN   ->  prints "rps p50_ms p99_ms errors"
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from urllib.parse import urlsplit
 CONNECTIONS = 50
 
 
-async def worker(host: str, port: int, request: bytes, until: float, latencies: list[float], errors: list[int]) -> None:
+async def worker(
+    host: str, port: int, request: bytes, until: float, latencies: list[float], errors: list[int]
+) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     try:
         while time.monotonic() < until:
@@ -35,12 +37,21 @@ async def worker(host: str, port: int, request: bytes, until: float, latencies: 
 async def main(url: str, seconds: float, token: str) -> None:
     parts = urlsplit(url)
     target = parts.path + (f"?{parts.query}" if parts.query else "")
-    request = f"GET {target} HTTP/1.1\r\nHost: {parts.netloc}\r\nx-access-token: {token}\r\n\r\n".encode()
+    request = (
+        f"GET {target} HTTP/1.1\r\nHost: {parts.netloc}\r\nx-access-token: {token}\r\n\r\n".encode()
+    )
     latencies: list[float] = []
     errors: list[int] = []
     began = time.monotonic()
     until = began + seconds
-    await asyncio.gather(*(worker(parts.hostname or "127.0.0.1", parts.port or 80, request, until, latencies, errors) for _ in range(CONNECTIONS)))
+    await asyncio.gather(
+        *(
+            worker(
+                parts.hostname or "127.0.0.1", parts.port or 80, request, until, latencies, errors
+            )
+            for _ in range(CONNECTIONS)
+        )
+    )
     elapsed = time.monotonic() - began
     latencies.sort()
     p50 = latencies[len(latencies) // 2]

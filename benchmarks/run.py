@@ -72,14 +72,20 @@ def rss_mb(pid: int) -> float:
 
 
 @contextmanager
-def server(command: list[str], port: int, probe: str) -> Iterator[tuple[subprocess.Popen[bytes], float]]:
+def server(
+    command: list[str], port: int, probe: str
+) -> Iterator[tuple[subprocess.Popen[bytes], float]]:
     """Start a server pinned to core 0; yield it and the seconds until `probe` answered 200."""
     began = time.monotonic()
-    process = subprocess.Popen(pinned(0, command), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        pinned(0, command), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     try:
         while True:
             if process.poll() is not None:
-                raise SystemExit(f"server failed: {process.stderr.read().decode() if process.stderr else ''}")
+                raise SystemExit(
+                    f"server failed: {process.stderr.read().decode() if process.stderr else ''}"
+                )
             try:
                 if get(port, probe)[0] == 200:
                     break
@@ -105,7 +111,19 @@ def load(port: int, path: str, seconds: float) -> Load:
     url = f"http://127.0.0.1:{port}{path}"
     if shutil.which("wrk"):
         out = subprocess.run(
-            pinned(1, ["wrk", "-t1", "-c50", f"-d{max(int(seconds), 1)}s", "--latency", "-H", f"x-access-token: {TOKEN}", url]),
+            pinned(
+                1,
+                [
+                    "wrk",
+                    "-t1",
+                    "-c50",
+                    f"-d{max(int(seconds), 1)}s",
+                    "--latency",
+                    "-H",
+                    f"x-access-token: {TOKEN}",
+                    url,
+                ],
+            ),
             capture_output=True,
             text=True,
             check=True,
@@ -130,7 +148,11 @@ def load(port: int, path: str, seconds: float) -> Load:
 
 
 def mockapi_command(port: int, backups: int, extra: list[str] | None = None) -> list[str]:
-    data = [] if backups == 0 else ["--seed", "1", "--projects", "10", "--backups-per-project", str(backups // 10)]
+    data = (
+        []
+        if backups == 0
+        else ["--seed", "1", "--projects", "10", "--backups-per-project", str(backups // 10)]
+    )
     return [*MOCKAPI, "serve", "--port", str(port), "--no-access-log", *data, *(extra or [])]
 
 
@@ -153,7 +175,9 @@ QUERIES = [
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="3 s loads, no 1M dataset")
     parser.add_argument("--seconds", type=float, default=None, help="seconds per load run")
     args = parser.parse_args()
@@ -161,7 +185,9 @@ def main() -> None:
     sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
 
     print(f"# mockapi benchmark, {time.strftime('%Y-%m-%d')}, {platform.node()}")
-    print(f"# {os.cpu_count()} cores, {platform.processor() or platform.machine()}, Python {platform.python_version()}, load: {'wrk' if shutil.which('wrk') else 'benchmarks/load.py'}, {seconds:g} s per run, 50 connections")
+    print(
+        f"# {os.cpu_count()} cores, {platform.processor() or platform.machine()}, Python {platform.python_version()}, load: {'wrk' if shutil.which('wrk') else 'benchmarks/load.py'}, {seconds:g} s per run, 50 connections"
+    )
     print()
 
     path = "/v2/projects/p-bench0/backups?limit=50"
@@ -178,7 +204,9 @@ def main() -> None:
     print()
 
     port = free_port()
-    print("| mockapi, 100,000 backups in 10 projects, limit=50 | requests/s | p50 ms | p99 ms | ratio to ceiling | goal |")
+    print(
+        "| mockapi, 100,000 backups in 10 projects, limit=50 | requests/s | p50 ms | p99 ms | ratio to ceiling | goal |"
+    )
     print("|---|---|---|---|---|---|")
     with server(mockapi_command(port, 100_000), port, "/_mockapi/health"):
         project = first_project(port)
@@ -187,7 +215,9 @@ def main() -> None:
             ratio = result.rps / ceiling
             verdict = "met" if ratio >= goal else "MISSED"
             errors = f" ({result.errors} errors)" if result.errors else ""
-            print(f"| {label}{errors} | {result.rps:,.0f} | {result.p50_ms:.2f} | {result.p99_ms:.2f} | {ratio:.2f} | >= {goal:.1f} {verdict} |")
+            print(
+                f"| {label}{errors} | {result.rps:,.0f} | {result.p50_ms:.2f} | {result.p99_ms:.2f} | {ratio:.2f} | >= {goal:.1f} {verdict} |"
+            )
         # A first, uncached search over one 10,000-backup project: fresh terms each time.
         timings = []
         for n in range(20):
@@ -196,21 +226,32 @@ def main() -> None:
             timings.append((time.perf_counter() - began) * 1000)
             assert status == 200
         print()
-        print(f"first (uncached) search over a 10,000-backup project: median {sorted(timings)[10]:.2f} ms, max {max(timings):.2f} ms (goal <= 5 ms)")
+        print(
+            f"first (uncached) search over a 10,000-backup project: median {sorted(timings)[10]:.2f} ms, max {max(timings):.2f} ms (goal <= 5 ms)"
+        )
     print()
 
     print("| dataset | ready after (s) | RSS (MB) | middle page, requests/s | p50 ms | p99 ms |")
     print("|---|---|---|---|---|---|")
     port = free_port()
-    with server(mockapi_command(port, 0), port, "/v2/projects/p-kbuygq/backups?limit=50") as (process, ready):
+    with server(mockapi_command(port, 0), port, "/v2/projects/p-kbuygq/backups?limit=50") as (
+        process,
+        ready,
+    ):
         print(f"| default dataset (19 backups) | {ready:.2f} | {rss_mb(process.pid):.0f} | | | |")
     for size in sizes:
         port = free_port()
         with server(mockapi_command(port, size), port, "/_mockapi/health") as (process, ready):
             project = first_project(port)
             pages = size // 10 // 50
-            result = load(port, f"/v2/projects/{project}/backups?limit=50&page={pages // 2}", min(seconds, 5.0))
-            print(f"| {size:,} generated | {ready:.2f} | {rss_mb(process.pid):.0f} | {result.rps:,.0f} | {result.p50_ms:.2f} | {result.p99_ms:.2f} |")
+            result = load(
+                port,
+                f"/v2/projects/{project}/backups?limit=50&page={pages // 2}",
+                min(seconds, 5.0),
+            )
+            print(
+                f"| {size:,} generated | {ready:.2f} | {rss_mb(process.pid):.0f} | {result.rps:,.0f} | {result.p50_ms:.2f} | {result.p99_ms:.2f} |"
+            )
 
 
 if __name__ == "__main__":

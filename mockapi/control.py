@@ -148,6 +148,7 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
     @router.get("/faults", summary="Active fault rules")
     def faults() -> list[dict[str, Any]]:
         """Active rules with their ids and remaining counts."""
+        state.check_writable()
         return state.faults.listing()
 
     @router.post("/faults", status_code=201, summary="Add a fault rule")

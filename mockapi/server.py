@@ -17,10 +17,12 @@ from fastapi import FastAPI
 from uvicorn.config import LOGGING_CONFIG
 
 from mockapi.app import create_app
-from mockapi.dataset import Dataset
+from mockapi.dataset import Dataset, ProjectInfo
+from mockapi.faults import FaultRule
 from mockapi.loading import load_dataset
 from mockapi.progress import progress_reporter
 from mockapi.settings import Settings
+from mockapi.state import MockState
 from mockapi.store import Store
 from mockapi.workers import run_forked
 
@@ -121,9 +123,10 @@ class MockServer:
 
     def __init__(self, settings: Settings | None = None, dataset: Dataset | None = None) -> None:
         self.settings = (settings or Settings()).model_copy(
-            update={"host": "127.0.0.1", "port": 0, "access_log": False}
+            update={"host": "127.0.0.1", "port": 0, "access_log": False, "workers": 1}
         )
         self.app = create_app(self.settings, dataset)
+        self.state: MockState = self.app.state.mockapi
         self._server = _Server(_uvicorn_config(self.app, self.settings))
         self._thread: threading.Thread | None = None
         self.port = 0
@@ -162,3 +165,55 @@ class MockServer:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
+
+    def api_url(self, project: str) -> str:
+        """URL of the list operation for a project (UUID or short id)."""
+        return f"{self.url}/v2/projects/{project}/backups"
+
+    def reset(self) -> None:
+        """Startup data, empty journal, startup faults, fresh rate limits."""
+        self.state.reset()
+
+    def put_backups(self, data: list[dict[str, Any]] | dict[str, Any]) -> None:
+        """Serve only these backups: a list of ProjectBackup dicts or a fixture document."""
+        self.state.replace_document(data, source="put_backups")
+
+    def add_backups(self, data: list[dict[str, Any]] | dict[str, Any]) -> None:
+        """Serve these backups beside the current ones."""
+        self.state.replace_document(data, add=True, source="add_backups")
+
+    def use_default_dataset(self) -> None:
+        """Serve the built-in default dataset."""
+        self.state.use_default_dataset()
+
+    def use_generated(self, seed: int, projects: int = 3, backups_per_project: int = 30) -> None:
+        """Serve generated data."""
+        self.state.use_generated(seed, projects, backups_per_project)
+
+    def projects(self) -> list[ProjectInfo]:
+        """The projects served now (id, short_id, description)."""
+        return self.state.projects()
+
+    def journal(self) -> list[dict[str, Any]]:
+        """Requests received since the last reset: method, path, query, status, time."""
+        return self.state.read_journal()
+
+    def clear_journal(self) -> None:
+        """Forget the recorded requests."""
+        self.state.clear_journal()
+
+    def add_fault(self, rule: FaultRule | None = None, **fields: Any) -> int:
+        """Activate a fault rule, e.g. add_fault(status=503, count=2); returns its id."""
+        return self.state.add_fault(rule or FaultRule(**fields))
+
+    def remove_fault(self, rule_id: int) -> bool:
+        """Deactivate one fault rule."""
+        return self.state.faults.remove(rule_id)
+
+    def clear_faults(self) -> None:
+        """Deactivate every fault rule."""
+        self.state.clear_faults()
+
+    def set_rate_limit(self, limit: int, window_s: float = 60.0) -> None:
+        """Limit requests per token per window; 0 turns it off."""
+        self.state.set_rate_limit(limit, window_s)

@@ -13,6 +13,8 @@ from mockapi.dataset import combine
 from mockapi.fixtures import parse_document
 from tests.support import SpecClient, backup_id
 
+pytest_plugins = ["pytester"]
+
 TABLE_PROJECT = "11111111-1111-4111-8111-111111111111"
 OTHER_PROJECT = "22222222-2222-4222-8222-222222222222"
 EMPTY_PROJECT = "33333333-3333-4333-8333-333333333333"

@@ -1,0 +1,43 @@
+"""pytest fixtures for testing mittwald clients against mockapi (loaded via `pytest11`).
+
+Override `mockapi_settings` or `mockapi_dataset` in your conftest.py to change what the
+session's server serves; `mockapi_server` hands each test the server, reset beforehand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from mockapi.dataset import Dataset
+from mockapi.server import MockServer
+from mockapi.settings import Settings
+
+
+@pytest.fixture(scope="session")
+def mockapi_settings() -> Settings:
+    """Settings of the session's server (override in conftest.py)."""
+    return Settings()
+
+
+@pytest.fixture(scope="session")
+def mockapi_dataset() -> Dataset | None:
+    """Startup data; None serves what the settings say (default: the built-in dataset)."""
+    return None
+
+
+@pytest.fixture(scope="session")
+def mockapi_session_server(
+    mockapi_settings: Settings, mockapi_dataset: Dataset | None
+) -> Iterator[MockServer]:
+    """One real mockapi HTTP server for the session, on 127.0.0.1 and a free port."""
+    with MockServer(mockapi_settings, mockapi_dataset) as server:
+        yield server
+
+
+@pytest.fixture
+def mockapi_server(mockapi_session_server: MockServer) -> MockServer:
+    """The session's server, reset to its startup state before this test."""
+    mockapi_session_server.reset()
+    return mockapi_session_server

@@ -1,0 +1,120 @@
+"""The pytest plugin as a user meets it: fixtures in a test file of their own, via pytester."""
+
+from __future__ import annotations
+
+import pytest
+
+USER_TESTS = """
+import httpx2
+
+BACKUP = {
+    "id": "aaaaaaaa-0000-4000-8000-000000000001",
+    "projectId": "bbbbbbbb-0000-4000-8000-000000000001",
+    "requestedAt": "2026-01-01T03:00:00.000Z",
+    "status": "Completed",
+    "deletable": False,
+}
+TOKEN = {"x-access-token": "t"}
+
+
+def test_a_puts_data_faults_and_rate_limits(mockapi_server):
+    mockapi_server.put_backups([BACKUP])
+    mockapi_server.add_fault(project="bbbbbbbb-0000-4000-8000-000000000001", status=503, count=1)
+    url = mockapi_server.api_url("bbbbbbbb-0000-4000-8000-000000000001")
+    assert httpx2.get(url, headers=TOKEN).status_code == 503
+    response = httpx2.get(url, headers=TOKEN)
+    assert [b["id"] for b in response.json()] == [BACKUP["id"]]
+    assert [e["status"] for e in mockapi_server.journal()] == [503, 200]
+    mockapi_server.set_rate_limit(1)
+
+
+def test_b_sees_nothing_of_test_a(mockapi_server):
+    assert mockapi_server.journal() == []
+    assert {p.short_id for p in mockapi_server.projects()} == {"p-kbuygq", "p-4x9zt2", "p-n3wpr0"}
+    for _ in range(3):
+        response = httpx2.get(mockapi_server.api_url("p-kbuygq") + "?limit=2", headers=TOKEN)
+        assert response.status_code == 200
+        assert "x-ratelimit-limit" not in response.headers
+    assert response.headers["x-pagination-totalcount"] == "15"
+
+
+def test_c_generated_data_by_method_call(mockapi_server):
+    mockapi_server.use_generated(seed=3, projects=2, backups_per_project=5)
+    short = mockapi_server.projects()[0].short_id
+    assert len(httpx2.get(mockapi_server.api_url(short), headers=TOKEN).json()) == 5
+
+
+def test_d_bad_data_is_refused_with_the_fixture_message(mockapi_server):
+    import pytest
+    from mockapi import DatasetError
+
+    with pytest.raises(DatasetError, match="'status' is null"):
+        mockapi_server.put_backups([{**BACKUP, "status": None}])
+"""
+
+
+def test_user_tests_pass_and_state_never_leaks(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_user=USER_TESTS)
+    result = pytester.runpytest_subprocess("-v")
+    result.assert_outcomes(passed=4)
+
+
+def test_users_configure_by_overriding_small_fixtures(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        """
+        import pytest
+        from mockapi import Settings
+
+        @pytest.fixture(scope="session")
+        def mockapi_settings():
+            return Settings(tokens=["only-this"], seed=11, projects=4, backups_per_project=9)
+        """
+    )
+    pytester.makepyfile(
+        test_configured="""
+        import httpx2
+
+        def test_settings_apply(mockapi_server):
+            projects = mockapi_server.projects()
+            assert len(projects) == 4
+            url = mockapi_server.api_url(projects[0].short_id)
+            assert httpx2.get(url, headers={"x-access-token": "other"}).status_code == 403
+            ok = httpx2.get(url, headers={"x-access-token": "only-this"})
+            assert len(ok.json()) == 9
+        """
+    )
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(passed=1)
+
+
+def test_dataset_fixture_override(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        """
+        import pytest
+        from mockapi.generate import GenerationOptions, generate
+
+        @pytest.fixture(scope="session")
+        def mockapi_dataset():
+            return generate(GenerationOptions(seed=2, projects=1, backups_per_project=3))
+        """
+    )
+    pytester.makepyfile(
+        test_dataset="""
+        def test_dataset_applies(mockapi_server):
+            [project] = mockapi_server.projects()
+            mockapi_server.put_backups([])
+            mockapi_server.reset()
+            assert [p.id for p in mockapi_server.projects()] == [project.id]
+        """
+    )
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(passed=1)
+
+
+def test_server_module_imports_no_pytest() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, mockapi.server; print('pytest' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -1,0 +1,71 @@
+"""The README's examples run: its pytest files through pytester, its curl scenarios in bash."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mockapi import MockServer, Settings
+
+README = (Path(__file__).parent.parent / "README.md").read_text()
+
+
+def section(title: str) -> str:
+    return README.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def blocks(title: str, language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", section(title), flags=re.S)
+
+
+@pytest.fixture
+def server() -> Iterator[MockServer]:
+    with MockServer(Settings()) as running:
+        yield running
+
+
+def test_pytest_section_examples_pass(pytester: pytest.Pytester) -> None:
+    test_file, conftest, script = blocks("Using mockapi in pytest", "python")
+    pytester.makepyfile(test_my_client=test_file)
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(passed=3)
+
+    pytester.makeconftest(conftest)
+    pytester.makepyfile(
+        test_configured="""
+        import httpx2
+
+        def test_uses_conftest_settings(mockapi_server):
+            assert len(mockapi_server.projects()) == 5
+            url = mockapi_server.api_url(mockapi_server.projects()[0].short_id)
+            assert httpx2.get(url, headers={"x-access-token": "ci-token"}).status_code == 200
+            assert httpx2.get(url, headers={"x-access-token": "nope"}).status_code == 403
+        """
+    )
+    result = pytester.runpytest_subprocess("test_configured.py")
+    result.assert_outcomes(passed=1)
+
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/v2/projects/p-[a-z0-9]{6}/backups\n", run.stdout)
+
+
+@pytest.mark.skipif(shutil.which("curl") is None and not os.environ.get("CI"), reason="no curl")
+@pytest.mark.parametrize("title", ["Control API", "Faults and rate limits"])
+def test_curl_scenarios_run_against_a_real_server(server: MockServer, title: str) -> None:
+    [script] = blocks(title, "sh")
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        env={**os.environ, "MOCKAPI": server.url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
