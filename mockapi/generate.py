@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from faker import Faker
-
 from mockapi.dataset import Dataset, ProjectInfo
 from mockapi.models import format_epoch_ms
 
@@ -50,6 +48,9 @@ class _Generator:
 
     def __init__(self, options: GenerationOptions) -> None:
         self.options = options
+        # Imported here: Faker costs a noticeable part of start-up, and most runs never use it.
+        from faker import Faker
+
         self.rng = random.Random(options.seed)
         self.fake = Faker("en_US")
         self.fake.seed_instance(options.seed)
