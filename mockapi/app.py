@@ -131,7 +131,8 @@ def create_app(settings: Settings, dataset: Dataset | None = None) -> FastAPI:
         redirect_slashes=False,
     )
     app.state.mockapi = state
-    app.router.routes.extend(list_backup_routes(settings, state))
+    # First in the router: the hot route is matched before docs, static and control routes.
+    app.router.routes[:0] = list_backup_routes(settings, state)
 
     @app.get(f"{RESERVED_PREFIX}/health", tags=["mockapi"], summary="Health of the mock")
     def health() -> dict[str, Any]:
