@@ -102,8 +102,10 @@ def server(
 
 
 def _ms(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()  # type: ignore[union-attr]
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value)
+    if match is None:
+        raise ValueError(f"unexpected wrk latency {value!r}")
+    return float(match[1]) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[match[2]]
 
 
 def load(port: int, path: str, seconds: float) -> Load:
@@ -129,8 +131,8 @@ def load(port: int, path: str, seconds: float) -> Load:
             check=True,
         ).stdout
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])  # type: ignore[index]
-        p50 = _ms(re.search(r"50%\s+(\S+)", out)[1])  # type: ignore[index]
-        p99 = _ms(re.search(r"99%\s+(\S+)", out)[1])  # type: ignore[index]
+        p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M)[1])  # type: ignore[index]
+        p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M)[1])  # type: ignore[index]
         errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
         socket_errors = re.search(r"Socket errors: (.*)", out)
         count = int(errors[1]) if errors else 0

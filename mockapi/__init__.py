@@ -25,7 +25,17 @@ _EXPORTS = {
     "UnknownProjectMode": "mockapi.settings",
     "create_app": "mockapi.app",
 }
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "AuthMode",
+    "Dataset",
+    "DatasetError",
+    "FaultRule",
+    "MockServer",
+    "ProjectInfo",
+    "Settings",
+    "UnknownProjectMode",
+    "create_app",
+]
 
 
 def __getattr__(name: str) -> Any:

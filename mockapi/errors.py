@@ -105,6 +105,13 @@ class RateLimited(ApiError):
         super().__init__("too many requests")
 
 
+class UriTooLong(ApiError):
+    """414: the request target is longer than the mock accepts."""
+
+    status = 414
+    type = "URITooLongError"
+
+
 class PayloadTooLarge(ApiError):
     """413: a request body over the configured cap."""
 
@@ -133,6 +140,7 @@ def error_for_status(status: int, message: str) -> ApiError:
         405: MethodNotAllowed,
         409: Conflict,
         413: PayloadTooLarge,
+        414: UriTooLong,
     }
     if status in known:
         return known[status](message)

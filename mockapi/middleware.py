@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockapi.auth import token_from
 from mockapi.errors import ApiError, RateLimited, error_for_status, error_response
 from mockapi.faults import Outcome, parse_prefer
 from mockapi.state import MockState
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 API_PREFIX = "/v2/"
 _UNJOURNALED = ("/_mockapi/", "/docs", "/openapi.json", "/redoc")

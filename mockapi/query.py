@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import parse_qsl
 
-from mockapi.errors import FieldError, ValidationFailed
+from mockapi.errors import FieldError, UriTooLong, ValidationFailed
 
 DEFAULT_LIMIT = 1000
-INT64_MAX = 2**63 - 1
+MAX_QUERY_LENGTH = 8192
+MAX_INTEGER_DIGITS = 1000
+_CACHED_QUERY_LENGTH = 512
 SORT_ORDERS = ("oldestFirst", "newestFirst")
 PARAMETERS = (
     "searchTerm",
@@ -22,7 +24,7 @@ PARAMETERS = (
     "skip",
     "page",
 )
-_INTEGER = re.compile(r"[+-]?[0-9]{1,19}")
+_INTEGER = re.compile(rf"[+-]?[0-9]{{1,{MAX_INTEGER_DIGITS}}}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +57,16 @@ def _boolean(name: str, value: str, errors: list[FieldError]) -> bool:
 
 
 def _integer(name: str, value: str, minimum: int | None, errors: list[FieldError]) -> int:
-    if not _INTEGER.fullmatch(value) or abs(int(value)) > INT64_MAX:
+    if not _INTEGER.fullmatch(value):
+        shown = value if len(value) <= 40 else value[:37] + "..."
         errors.append(
-            _error(name, value, "type", "must be an integer in the int64 range", type="integer")
+            _error(
+                name,
+                shown,
+                "type",
+                f"must be an integer of at most {MAX_INTEGER_DIGITS} digits",
+                type="integer",
+            )
         )
         return 0
     number = int(value)
@@ -75,12 +84,25 @@ def _integer(name: str, value: str, minimum: int | None, errors: list[FieldError
     return number
 
 
-@lru_cache(maxsize=4096)
 def parse_query(raw: str) -> BackupQuery:
-    """Validate a raw query string; raise ValidationFailed naming every bad parameter.
+    """Validate a raw query string; raise ValidationFailed naming every bad parameter."""
+    if len(raw) > MAX_QUERY_LENGTH:
+        raise UriTooLong(
+            f"the query string has {len(raw)} characters; at most {MAX_QUERY_LENGTH} are accepted"
+        )
+    # Load tests repeat the same few short query strings, so those are cached (results are
+    # immutable); long ones are not, so the cache's memory stays small.
+    if len(raw) <= _CACHED_QUERY_LENGTH:
+        return _parse_cached(raw)
+    return _parse(raw)
 
-    Cached because load tests repeat the same few query strings; results are immutable.
-    """
+
+@lru_cache(maxsize=4096)
+def _parse_cached(raw: str) -> BackupQuery:
+    return _parse(raw)
+
+
+def _parse(raw: str) -> BackupQuery:
     values: dict[str, str] = {}
     errors: list[FieldError] = []
     counts: dict[str, int] = {}
