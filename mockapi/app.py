@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Match
 from starlette.types import Receive, Scope, Send
 
 from mockapi.control import CONTROL_PREFIX, control_router
@@ -84,7 +85,26 @@ def _openapi_document(app: FastAPI) -> dict[str, Any]:
     components = document.setdefault("components", {})
     for section in ("schemas", "responses", "securitySchemes"):
         components.setdefault(section, {}).update(spec["components"].get(section, {}))
+    # Bad input to the control API answers 400 in the API's shape, never FastAPI's 422.
+    for path, operations in document["paths"].items():
+        if path == LIST_PATH:
+            continue
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            responses.pop("422", None)
+            responses["400"] = {
+                "$ref": "#/components/responses/de.mittwald.v1.commons.ValidationError"
+            }
+            responses["default"] = {
+                "$ref": "#/components/responses/de.mittwald.v1.commons.DefaultError"
+            }
+    schemas = components["schemas"]
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)
     return document
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 def _http_error(request: Request, exc: Exception) -> Response:
@@ -92,7 +112,14 @@ def _http_error(request: Request, exc: Exception) -> Response:
     if exc.status_code == 404:
         return error_response(NotFound(f"no route for {request.method} {request.url.path}"))
     if exc.status_code == 405:
-        allowed = (exc.headers or {}).get("Allow", "")
+        # Starlette names only the first matching route's methods; a path served by several
+        # routes (GET and DELETE /_mockapi/journal) must list them all.
+        routes = request.app.router.routes
+        allowed = ", ".join(
+            method
+            for method in _METHODS
+            if any(r.matches({**request.scope, "method": method})[0] is Match.FULL for r in routes)
+        )
         return error_response(
             MethodNotAllowed(
                 f"{request.method} is not allowed on {request.url.path}; allowed: {allowed}",

@@ -6,7 +6,7 @@ from typing import Any
 
 import orjson
 from fastapi import APIRouter, Depends, Header, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mockapi.errors import FieldError, Forbidden, NotFound, PayloadTooLarge, ValidationFailed
 from mockapi.faults import FaultRule
@@ -14,6 +14,7 @@ from mockapi.settings import Settings
 from mockapi.state import MockState
 
 CONTROL_PREFIX = "/_mockapi"
+MAX_GENERATED = 1_000_000
 _FIXTURE_BODY = {
     "requestBody": {
         "required": True,
@@ -37,8 +38,15 @@ class Generation(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     seed: int
-    projects: int = Field(3, ge=1, le=10_000)
-    backupsPerProject: int = Field(30, ge=0, le=1_000_000)
+    projects: int = Field(3, ge=1, le=1000)
+    backupsPerProject: int = Field(30, ge=0, le=100_000)
+
+    @model_validator(mode="after")
+    def _bounded(self) -> Generation:
+        # Generation blocks the server while it runs; a million backups take seconds.
+        if self.projects * self.backupsPerProject > MAX_GENERATED:
+            raise ValueError(f"projects x backupsPerProject must be at most {MAX_GENERATED:,}")
+        return self
 
 
 class RateLimit(BaseModel):

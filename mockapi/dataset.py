@@ -53,7 +53,7 @@ def combine(datasets: Iterable[Dataset]) -> Dataset:
     projects: dict[str, ProjectInfo] = {}
     short_owner: dict[str, str] = {}
     backups: list[dict[str, Any]] = []
-    first_seen: dict[str, str] = {}
+    first_seen: dict[str, tuple[str, int]] = {}
     sources: list[str] = []
     for dataset in datasets:
         sources.append(dataset.source)
@@ -75,14 +75,15 @@ def combine(datasets: Iterable[Dataset]) -> Dataset:
             if project.short_id:
                 short_owner[project.short_id] = project.id
         for position, backup in enumerate(dataset.backups):
-            where = f"{dataset.source}: backup item {position} (id {backup['id']})"
-            if backup["id"] in first_seen:
+            backup_id = backup["id"]
+            if backup_id in first_seen:
+                source, earlier = first_seen[backup_id]
                 raise DatasetError(
-                    f"{where}: field 'id': duplicate backup id, first seen at "
-                    f"{first_seen[backup['id']]}"
+                    f"{dataset.source}: backup item {position} (id {backup_id}): field 'id': "
+                    f"duplicate backup id, first seen at {source}: backup item {earlier}"
                 )
-            first_seen[backup["id"]] = where
-            backups.append(backup)
+            first_seen[backup_id] = (dataset.source, position)
+        backups.extend(dataset.backups)
     # Projects with no short id, or known only from a backup's projectId, get a derived one,
     # after every named short id is known so a derived one never takes a named one.
     unnamed = [p.id for p in projects.values() if not p.short_id]

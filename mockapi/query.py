@@ -123,8 +123,9 @@ def _parse(raw: str) -> BackupQuery:
                 )
             )
             del values[name]
-    # An empty value (`limit=`) means "not given", as HTML forms and some clients send it.
-    given = {name: value for name, value in values.items() if value != ""}
+    # An empty value is a value: "" is no integer, boolean or sort order (only an empty
+    # searchTerm is meaningful: no filter).
+    given = values
 
     flags = {
         name: _boolean(name, given[name], errors) if name in given else False

@@ -12,9 +12,11 @@ from collections.abc import Iterator
 from types import TracebackType
 from typing import Any
 
+import orjson
 import uvicorn
 from fastapi import FastAPI
 from uvicorn.config import LOGGING_CONFIG
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from mockapi.app import create_app
 from mockapi.dataset import Dataset, ProjectInfo
@@ -37,6 +39,23 @@ def _log_config(access_log: bool) -> dict[str, Any]:
     return config
 
 
+class _JsonErrorHttpTools(HttpToolsProtocol):
+    """uvicorn's httptools protocol, answering unparsable requests in the API's error shape.
+
+    Why: the parser refuses oversized or malformed requests (over 80 kB of request line and
+    headers) before the app sees them, and uvicorn's plain-text 400 would break clients that
+    expect `{"type", "message"}` on every non-200 answer.
+    """
+
+    def send_400_response(self, msg: str) -> None:
+        body = orjson.dumps({"type": "BadRequestError", "message": msg})
+        self.transport.write(
+            b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\n"
+            b"content-length: " + str(len(body)).encode() + b"\r\nconnection: close\r\n\r\n" + body
+        )
+        self.transport.close()
+
+
 def _uvicorn_config(app: FastAPI, settings: Settings) -> uvicorn.Config:
     return uvicorn.Config(
         app,
@@ -45,7 +64,10 @@ def _uvicorn_config(app: FastAPI, settings: Settings) -> uvicorn.Config:
         access_log=settings.access_log,
         log_config=_log_config(settings.access_log),
         lifespan="off",
+        http=_JsonErrorHttpTools,
         server_header=False,
+        # In-flight requests finish on SIGTERM, but a stop never waits longer than this.
+        timeout_graceful_shutdown=5,
     )
 
 

@@ -46,7 +46,7 @@ def _flags(backup: dict[str, Any]) -> int:
 class ProjectBackups:
     """One project's backups, kept in oldestFirst order with their JSON bytes ready."""
 
-    __slots__ = ("_by_mask", "flags", "haystacks", "info", "json")
+    __slots__ = ("_by_mask", "descriptions", "flags", "ids", "info", "json")
 
     def __init__(self, info: ProjectInfo, backups: list[dict[str, Any]]) -> None:
         self.info = info
@@ -56,9 +56,9 @@ class ProjectBackups:
         # memoryview matters: orjson's result keeps its whole growth buffer (~4 kB an item,
         # ten times the JSON), and copying releases it.
         self.json: list[bytes] = [bytes(memoryview(orjson.dumps(b))) for b in backups]
-        self.haystacks: list[str] = [
-            f"{b['id']}\n{b.get('description', '')}".lower() for b in backups
-        ]
+        # Searched separately: one joined string would let a term match across the seam.
+        self.ids: list[str] = [b["id"] for b in backups]
+        self.descriptions: list[str] = [b.get("description", "").lower() for b in backups]
         self.flags = bytes(_flags(b) for b in backups)
         self._by_mask: dict[int, array[int]] = {}
 
@@ -136,10 +136,10 @@ class Store:
         if found is not None:
             self._searches.move_to_end(key)
             return found
-        haystacks = project.haystacks
+        ids, descriptions = project.ids, project.descriptions
         candidates = project.positions(mask)
-        scan = range(len(haystacks)) if candidates is None else candidates
-        found = array("I", (i for i in scan if term in haystacks[i]))
+        scan = range(len(ids)) if candidates is None else candidates
+        found = array("I", (i for i in scan if term in ids[i] or term in descriptions[i]))
         self._searches[key] = found
         if len(self._searches) > _SEARCH_CACHE_SIZE:
             self._searches.popitem(last=False)

@@ -209,3 +209,31 @@ def test_workers_serve_identical_data_and_stop_together(
         assert (
             not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
         )
+
+
+def test_sigterm_under_load_lets_in_flight_requests_finish(
+    tmp_path: Path, running: list[Running]
+) -> None:
+    server = start(["--port", "0", "--no-access-log"], cwd=tmp_path)
+    running.append(server)
+    url = f"{server.url}/v2/projects/p-kbuygq/backups?limit=3"
+    statuses: list[int] = []
+
+    def slow_request() -> None:
+        headers = {"x-access-token": "t", "Prefer": "delay=1000"}
+        statuses.append(httpx2.get(url, headers=headers, timeout=30).status_code)
+
+    import threading
+
+    threads = [threading.Thread(target=slow_request) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.4)  # all eight are now waiting inside the server
+    began = time.monotonic()
+    server.process.send_signal(signal.SIGTERM)
+    for thread in threads:
+        thread.join(30)
+    _, errors = server.process.communicate(timeout=15)
+    assert statuses == [200] * 8
+    assert server.process.returncode == 0, errors
+    assert time.monotonic() - began < 6

@@ -28,6 +28,11 @@ URL = "/v2/projects/p-tbl001/backups"
         ("runningRestoresOnly=yes", "runningRestoresOnly", "type", "true or false"),
         ("runningBackupsOnly=TRUE", "runningBackupsOnly", "type", "true or false"),
         ("limit=1&limit=2", "limit", "type", "at most once"),
+        ("limit=", "limit", "type", "integer"),
+        ("page=", "page", "type", "integer"),
+        ("skip=", "skip", "type", "integer"),
+        ("sortOrder=", "sortOrder", "enum", "oldestFirst, newestFirst"),
+        ("withExportsOnly=", "withExportsOnly", "type", "true or false"),
     ],
 )
 def test_invalid_value_gets_400_naming_the_parameter(
