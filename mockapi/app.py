@@ -178,7 +178,7 @@ def create_app(settings: Settings, dataset: Dataset | None = None) -> FastAPI:
     app.router.routes[:0] = list_backup_routes(handler)
 
     @app.get(f"{RESERVED_PREFIX}/health", tags=["mockapi"], summary="Health of the mock")
-    def health() -> dict[str, Any]:
+    async def health() -> dict[str, Any]:
         """Ready: the dataset is loaded; says how much is served."""
         store = state.store
         return {"status": "ok", "projects": len(store.projects), "backups": store.backup_count}

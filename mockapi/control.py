@@ -81,12 +81,14 @@ async def read_json_body(request: Request, cap: int) -> Any:
 def control_router(settings: Settings, state: MockState) -> APIRouter:
     """Every control endpoint, guarded by the control token when one is configured."""
 
-    def check_token(
+    async def check_token(
         token: str | None = Header(None, alias="x-mockapi-control-token", include_in_schema=False),
     ) -> None:
         if settings.control_token is not None and token != settings.control_token:
             raise Forbidden("the control API needs a valid 'x-mockapi-control-token' header")
 
+    # Every endpoint is `async def` on purpose: it then runs on the event loop like the
+    # middleware that records the journal and applies faults, never racing it from a thread.
     router = APIRouter(prefix=CONTROL_PREFIX, tags=["mockapi"], dependencies=[Depends(check_token)])
 
     def summary() -> Summary:
@@ -94,7 +96,7 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
         return Summary(projects=len(store.projects), backups=store.backup_count)
 
     @router.get("/projects", summary="Projects served")
-    def projects() -> list[dict[str, Any]]:
+    async def projects() -> list[dict[str, Any]]:
         """Every project: UUID, short id, description and how many backups it has."""
         return [
             {
@@ -107,13 +109,13 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
         ]
 
     @router.post("/reset", summary="Back to the startup state")
-    def reset() -> Summary:
+    async def reset() -> Summary:
         """Startup dataset, empty journal, startup fault rules, fresh rate-limit windows."""
         state.reset()
         return summary()
 
     @router.get("/data", summary="The served data as a fixture document")
-    def data() -> dict[str, Any]:
+    async def data() -> dict[str, Any]:
         """The current projects and backups in the richer fixture format."""
         return state.document()
 
@@ -131,59 +133,59 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
         return summary()
 
     @router.post("/generate", summary="Replace all data with generated data")
-    def generated(options: Generation) -> Summary:
+    async def generated(options: Generation) -> Summary:
         """Serve data generated from a seed."""
         state.use_generated(options.seed, options.projects, options.backupsPerProject)
         return summary()
 
     @router.post("/default-dataset", summary="Replace all data with the default dataset")
-    def default_dataset() -> Summary:
+    async def default_dataset() -> Summary:
         """Serve the built-in default dataset."""
         state.use_default_dataset()
         return summary()
 
     @router.get("/journal", summary="The request journal")
-    def journal() -> dict[str, Any]:
+    async def journal() -> dict[str, Any]:
         """Recorded API requests, oldest first (method, path, query, status, time)."""
         entries = state.read_journal()
         return {"entries": entries, "dropped": state.journal.dropped}
 
     @router.delete("/journal", status_code=204, summary="Clear the journal")
-    def clear_journal() -> None:
+    async def clear_journal() -> None:
         """Forget every recorded request."""
         state.clear_journal()
 
     @router.get("/faults", summary="Active fault rules")
-    def faults() -> list[dict[str, Any]]:
+    async def faults() -> list[dict[str, Any]]:
         """Active rules with their ids and remaining counts."""
         state.check_writable()
         return state.faults.listing()
 
     @router.post("/faults", status_code=201, summary="Add a fault rule")
-    def add_fault(rule: FaultRule) -> dict[str, int]:
+    async def add_fault(rule: FaultRule) -> dict[str, int]:
         """Activate a rule; the answer carries its id."""
         return {"id": state.add_fault(rule)}
 
     @router.delete("/faults", status_code=204, summary="Remove every fault rule")
-    def clear_faults() -> None:
+    async def clear_faults() -> None:
         """Deactivate every rule."""
         state.clear_faults()
 
     @router.delete("/faults/{rule_id}", status_code=204, summary="Remove one fault rule")
-    def remove_fault(rule_id: int) -> None:
+    async def remove_fault(rule_id: int) -> None:
         """Deactivate one rule."""
         state.check_writable()
         if not state.faults.remove(rule_id):
             raise NotFound(f"no fault rule with id {rule_id}")
 
     @router.get("/rate-limit", summary="The rate limit")
-    def rate_limit() -> RateLimit:
+    async def rate_limit() -> RateLimit:
         """The configured limit (0: off) and window."""
         limiter = state.rate_limiter
         return RateLimit(limit=limiter.limit, windowSeconds=limiter.window_s)
 
     @router.put("/rate-limit", summary="Set the rate limit")
-    def set_rate_limit(limit: RateLimit) -> RateLimit:
+    async def set_rate_limit(limit: RateLimit) -> RateLimit:
         """Set requests per token per window (0 turns limiting off); counting starts afresh."""
         state.set_rate_limit(limit.limit, limit.windowSeconds)
         return limit

@@ -106,7 +106,7 @@ class FaultRules:
         """The active rules with their ids and remaining counts."""
         return [
             {"id": r.id, **r.rule.model_dump(exclude_none=True), "remaining": r.remaining}
-            for r in self._rules
+            for r in list(self._rules)
         ]
 
     def decide(self, same_project: Callable[[str], bool]) -> Outcome:

@@ -26,6 +26,8 @@ class Journal:
 
     def entries(self) -> list[dict[str, Any]]:
         """The recorded requests, oldest first, as JSON-ready dicts."""
+        # list() copies in one C call, so a request recorded meanwhile cannot disturb it.
+        entries = list(self._entries)
         return [
             {
                 "method": method,
@@ -34,7 +36,7 @@ class Journal:
                 "status": status,
                 "time": format_timestamp(at),
             }
-            for method, path, query, status, at in self._entries
+            for method, path, query, status, at in entries
         ]
 
     def clear(self) -> None:
