@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
@@ -74,8 +75,6 @@ class BrowserCORS(CORSMiddleware):
 
 def _openapi_document(app: FastAPI) -> dict[str, Any]:
     """FastAPI's own schema plus the official operation and components, verbatim."""
-    from fastapi.openapi.utils import get_openapi
-
     document = get_openapi(
         title=app.title, version=app.version, description=app.description, routes=app.routes
     )
