@@ -13,6 +13,20 @@ from urllib.parse import urlsplit
 CONNECTIONS = 50
 
 
+async def exchange(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
+) -> int:
+    """Send one HTTP/1.1 request on a keep-alive connection; read the answer; its status."""
+    writer.write(request)
+    head = await reader.readuntil(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":", 1)[1])
+    await reader.readexactly(length)
+    return int(head.split(b" ", 2)[1])
+
+
 async def worker(
     host: str, port: int, request: bytes, until: float, latencies: list[float], errors: list[int]
 ) -> None:
@@ -20,14 +34,7 @@ async def worker(
     try:
         while time.monotonic() < until:
             began = time.perf_counter()
-            writer.write(request)
-            head = await reader.readuntil(b"\r\n\r\n")
-            length = 0
-            for line in head.split(b"\r\n"):
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":", 1)[1])
-            await reader.readexactly(length)
-            if not head.startswith(b"HTTP/1.1 2"):
+            if not 200 <= await exchange(reader, writer, request) < 300:
                 errors.append(1)
             latencies.append((time.perf_counter() - began) * 1000)
     finally:

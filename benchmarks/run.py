@@ -293,21 +293,7 @@ def main() -> None:
     print("|---|---|")
     for workers in (1, 2):
         port = free_port()
-        command = [
-            *MOCKAPI,
-            "serve",
-            "--port",
-            str(port),
-            "--no-access-log",
-            "--seed",
-            "1",
-            "--projects",
-            "10",
-            "--backups-per-project",
-            "10000",
-            "--workers",
-            str(workers),
-        ]
+        command = mockapi_command(port, 100_000, ["--workers", str(workers)])
         with server(command, port, "/_mockapi/health", pin=False):
             project = first_project(port)
             result = load(

@@ -21,6 +21,8 @@ import sys
 import time
 from pathlib import Path
 
+from load import exchange  # benchmarks/ is on sys.path when this script runs
+
 QUERIES = [
     "limit=50",
     "limit=50&sortOrder=newestFirst",
@@ -76,14 +78,7 @@ async def request(
     head = f"{method} {target} HTTP/1.1\r\nHost: soak\r\nx-access-token: soak\r\n{headers}"
     if body:
         head += f"content-type: application/json\r\ncontent-length: {len(body)}\r\n"
-    writer.write(head.encode() + b"\r\n" + body)
-    response_head = await reader.readuntil(b"\r\n\r\n")
-    length = 0
-    for line in response_head.split(b"\r\n"):
-        if line.lower().startswith(b"content-length:"):
-            length = int(line.split(b":", 1)[1])
-    await reader.readexactly(length)
-    return int(response_head.split(b" ", 2)[1])
+    return await exchange(reader, writer, head.encode() + b"\r\n" + body)
 
 
 async def client(port: int, project: str, until: float, stats: Stats, rng: random.Random) -> None:

@@ -237,3 +237,43 @@ def test_sigterm_under_load_lets_in_flight_requests_finish(
     assert statuses == [200] * 8
     assert server.process.returncode == 0, errors
     assert time.monotonic() - began < 6
+
+
+# Long enough (300,000 backups, a few seconds) for the progress line to appear.
+BIG_GENERATION = ["generate", "--seed", "1", "--projects", "10", "--backups-per-project", "30000"]
+
+
+def test_long_generation_shows_progress_on_a_terminal(tmp_path: Path) -> None:
+    primary, secondary = os.openpty()
+    try:
+        result = subprocess.run(
+            [*MOCKAPI, *BIG_GENERATION, "-o", str(tmp_path / "big.json")],
+            stderr=secondary,
+            stdout=subprocess.DEVNULL,
+            timeout=120,
+        )
+        os.close(secondary)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(primary, 65536)
+            except OSError:  # the terminal's other end is closed: all was read
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(primary)
+    assert result.returncode == 0
+    assert "generating backups 300,000/300,000" in b"".join(chunks).decode()
+
+
+def test_no_progress_lines_when_not_a_terminal(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [*MOCKAPI, *BIG_GENERATION, "-o", str(tmp_path / "big.json")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0
+    assert "generating" not in result.stderr
