@@ -9,6 +9,14 @@ from typing import Any
 from mockapi.models import format_timestamp
 
 
+MAX_RECORDED_TEXT = 2048
+
+
+def _clip(text: str) -> str:
+    # Paths and queries can be up to the parser's 80 kB; the journal keeps enough to read.
+    return text if len(text) <= MAX_RECORDED_TEXT else text[:MAX_RECORDED_TEXT] + "..."
+
+
 class Journal:
     """The last `size` API requests (oldest dropped first); tokens are never recorded."""
 
@@ -17,12 +25,12 @@ class Journal:
         self.dropped = 0
 
     def record(self, method: str, path: str, query: str, status: int) -> None:
-        """Remember one request; only method, path, query, status and time are kept."""
+        """Remember one request: method, path, query, status (0: dropped) and time, no more."""
         if self._entries.maxlen == 0:
             return
         if len(self._entries) == self._entries.maxlen:
             self.dropped += 1
-        self._entries.append((method, path, query, status, datetime.now(UTC)))
+        self._entries.append((method, _clip(path), _clip(query), status, datetime.now(UTC)))
 
     def entries(self) -> list[dict[str, Any]]:
         """The recorded requests, oldest first, as JSON-ready dicts."""

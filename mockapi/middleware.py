@@ -66,6 +66,9 @@ class MockMiddleware:
                     await self._answer(forced, scope, receive, tracking_send)
                     return
             await self.app(scope, receive, tracking_send)
+        except DroppedConnection:
+            status = 0  # the journal's mark for "no answer"
+            raise
         finally:
             query = scope.get("query_string", b"").decode("latin-1")
             state.journal.record(scope["method"], path, query, status)

@@ -125,6 +125,12 @@ def test_journal_records_requests_without_tokens(api: SpecClient) -> None:
     assert api.client.get("/_mockapi/journal").json()["entries"] == []
 
 
+def test_journal_keeps_long_queries_short(api: SpecClient) -> None:
+    api.get("/v2/projects/p-tbl001/backups?searchTerm=" + "x" * 5000)
+    [entry] = api.client.get("/_mockapi/journal").json()["entries"]
+    assert len(entry["query"]) < 2100 and entry["query"].endswith("...")
+
+
 def test_journal_is_bounded_oldest_dropped(make_api: Callable[..., SpecClient]) -> None:
     api = make_api(journal_size=3)
     for limit in range(1, 6):

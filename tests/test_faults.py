@@ -189,6 +189,7 @@ def test_drop_closes_the_connection_without_an_answer(real_server: MockServer) -
         response = client.get(f"{URL}?limit=1")
         assert response.status_code == 200
         assert_matches_spec("GET", f"{URL}?limit=1", 200, response.headers, response.content)
+        assert [e["status"] for e in real_server.journal()] == [0, 200]
 
 
 def test_random_delay_range_over_real_http(real_server: MockServer) -> None:
