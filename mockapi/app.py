@@ -47,7 +47,6 @@ EXPOSED_HEADERS = [
     "X-RateLimit-Remaining",
     "X-RateLimit-Reset",
 ]
-OPERATION_ID = "backup-list-project-backups"
 
 
 @cache
@@ -211,4 +210,4 @@ def create_app(settings: Settings, dataset: Dataset | None = None) -> FastAPI:
     return app
 
 
-__all__ = ["OPERATION_ID", "RESERVED_PREFIX", "create_app", "official_spec"]
+__all__ = ["RESERVED_PREFIX", "create_app", "official_spec"]

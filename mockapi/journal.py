@@ -8,7 +8,6 @@ from typing import Any
 
 from mockapi.models import format_timestamp
 
-
 MAX_RECORDED_TEXT = 2048
 
 

@@ -19,6 +19,7 @@ from mockapi.state import MockState
 from mockapi.store import Page
 
 LIST_PATH = "/v2/projects/{projectId}/backups"
+OPERATION_ID = "backup-list-project-backups"
 # The same paths as the two routes below; Starlette's `{projectId}` matches `[^/]+`.
 LIST_PATH_PATTERN = re.compile(r"^/v2/projects/([^/]+)/backups/?$")
 
@@ -85,6 +86,6 @@ class FastPath:
 def list_backup_routes(handler: ListBackups) -> list[Route]:
     """The list operation, with and without trailing slash, answered directly (no redirect)."""
     return [
-        Route(LIST_PATH, handler.endpoint, methods=["GET"], name="backup-list-project-backups"),
+        Route(LIST_PATH, handler.endpoint, methods=["GET"], name=OPERATION_ID),
         Route(LIST_PATH + "/", handler.endpoint, methods=["GET"], include_in_schema=False),
     ]
