@@ -48,13 +48,32 @@ def derive_short_id(project_id: str, taken: set[str]) -> str:
         salt += 1
 
 
+def _check_unique_ids(datasets: list[Dataset]) -> None:
+    """Raise DatasetError naming the first repeated backup id and both of its places."""
+    ids = [backup["id"] for dataset in datasets for backup in dataset.backups]
+    if len(set(ids)) == len(ids):
+        return  # the common case, checked in one pass at C speed
+    first_seen: dict[str, tuple[str, int]] = {}
+    for dataset in datasets:
+        for position, backup in enumerate(dataset.backups):
+            backup_id = backup["id"]
+            if backup_id in first_seen:
+                source, earlier = first_seen[backup_id]
+                raise DatasetError(
+                    f"{dataset.source}: backup item {position} (id {backup_id}): field 'id': "
+                    f"duplicate backup id, first seen at {source}: backup item {earlier}"
+                )
+            first_seen[backup_id] = (dataset.source, position)
+
+
 def combine(datasets: Iterable[Dataset]) -> Dataset:
     """Merge datasets: projects named twice must agree, backup ids must be unique."""
     projects: dict[str, ProjectInfo] = {}
     short_owner: dict[str, str] = {}
     backups: list[dict[str, Any]] = []
-    first_seen: dict[str, tuple[str, int]] = {}
     sources: list[str] = []
+    datasets = list(datasets)
+    _check_unique_ids(datasets)
     for dataset in datasets:
         sources.append(dataset.source)
         for project in dataset.projects:
@@ -74,15 +93,6 @@ def combine(datasets: Iterable[Dataset]) -> Dataset:
                 projects[project.id] = project
             if project.short_id:
                 short_owner[project.short_id] = project.id
-        for position, backup in enumerate(dataset.backups):
-            backup_id = backup["id"]
-            if backup_id in first_seen:
-                source, earlier = first_seen[backup_id]
-                raise DatasetError(
-                    f"{dataset.source}: backup item {position} (id {backup_id}): field 'id': "
-                    f"duplicate backup id, first seen at {source}: backup item {earlier}"
-                )
-            first_seen[backup_id] = (dataset.source, position)
         backups.extend(dataset.backups)
     # Projects with no short id, or known only from a backup's projectId, get a derived one,
     # after every named short id is known so a derived one never takes a named one.
