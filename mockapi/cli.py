@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import datetime
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from mockapi.dataset import DatasetError
 from mockapi.fixtures import load_fixtures
 from mockapi.generate import generate, to_document
 from mockapi.loading import generation_options
+from mockapi.models import format_timestamp
 from mockapi.progress import progress_reporter
 from mockapi.settings import Settings
 
@@ -24,14 +27,27 @@ GENERATE_OPTIONS = ("seed", "projects", "backups_per_project", "now")
 _LIST_OPTIONS = {"fixtures": "PATH", "tokens": "TOKEN", "cors_origins": "ORIGIN"}
 
 
+def _shown(default: Any) -> str:
+    if default is None or default == []:
+        return "none"
+    if isinstance(default, list):
+        return ",".join(map(str, default))
+    if isinstance(default, datetime):
+        return format_timestamp(default)
+    if isinstance(default, Enum):
+        return str(default.value)
+    return str(default)
+
+
 def _add_setting_options(parser: argparse.ArgumentParser, names: Sequence[str]) -> None:
     """One flag per Settings field, documented with its variable and default."""
     for name in names:
         field = Settings.model_fields[name]
         flag = "--" + name.replace("_", "-")
-        default = field.get_default(call_default_factory=True)
-        shown = ", ".join(map(str, default)) if isinstance(default, list) else default
-        help_text = f"{field.description} [env MOCKAPI_{name.upper()}; default: {shown}]"
+        help_text = (
+            f"{field.description} [env MOCKAPI_{name.upper()}; "
+            f"default: {_shown(field.get_default(call_default_factory=True))}]"
+        )
         help_text = help_text.replace("%", "%%")
         if field.annotation is bool:
             parser.add_argument(
@@ -47,6 +63,13 @@ def _add_setting_options(parser: argparse.ArgumentParser, names: Sequence[str]) 
                 action="extend",
                 default=argparse.SUPPRESS,
                 metavar=_LIST_OPTIONS[name],
+                help=help_text,
+            )
+        elif isinstance(field.annotation, type) and issubclass(field.annotation, Enum):
+            parser.add_argument(
+                flag,
+                default=argparse.SUPPRESS,
+                choices=[member.value for member in field.annotation],
                 help=help_text,
             )
         else:

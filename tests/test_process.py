@@ -142,7 +142,8 @@ def test_invalid_fixture_stops_startup_and_serves_nothing(tmp_path: Path) -> Non
     ("args", "fragment"),
     [
         (["--port", "99999"], "--port / MOCKAPI_PORT"),
-        (["--auth", "sometimes"], "--auth / MOCKAPI_AUTH"),
+        (["--auth", "sometimes"], "--auth: invalid choice: 'sometimes'"),
+        (["--now", "yesterday"], "--now / MOCKAPI_NOW"),
         (["--auth", "tokens"], "needs at least one token"),
         (["--unknown-project", "teapot"], "--unknown-project"),
     ],
@@ -151,6 +152,19 @@ def test_invalid_settings_are_named(args: list[str], fragment: str) -> None:
     result = subprocess.run([*MOCKAPI, *args], capture_output=True, text=True, timeout=30)
     assert result.returncode == 2
     assert fragment in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("MOCKAPI_AUTH", "sometimes"), ("MOCKAPI_PORT", "http"), ("MOCKAPI_FAULTS", "[{")],
+)
+def test_invalid_environment_variables_are_named(variable: str, value: str) -> None:
+    result = subprocess.run(
+        MOCKAPI, capture_output=True, text=True, timeout=30, env={**os.environ, variable: value}
+    )
+    assert result.returncode == 2
+    assert variable in result.stderr
     assert "Traceback" not in result.stderr
 
 
