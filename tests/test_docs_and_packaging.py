@@ -36,3 +36,26 @@ def test_dockerfile_runs_as_non_root_in_exec_form_with_a_healthcheck() -> None:
     assert "HEALTHCHECK" in DOCKERFILE and "/_mockapi/health" in DOCKERFILE
     assert "MOCKAPI_HOST=0.0.0.0" in DOCKERFILE
     assert re.search(r"^FROM python:[\d.]+-slim", DOCKERFILE, flags=re.M)
+
+
+def test_dockerfile_healthcheck_command_probes_the_health_endpoint() -> None:
+    import json
+    import os
+    import subprocess
+
+    from mockapi import MockServer
+
+    healthcheck = DOCKERFILE.split("HEALTHCHECK", 1)[1]
+    command = json.loads(re.search(r"CMD (\[.*?\])\n", healthcheck)[1])  # type: ignore[index]
+    with MockServer(Settings()) as server:
+        healthy = subprocess.run(
+            command, env={**os.environ, "MOCKAPI_PORT": str(server.port)}, timeout=30
+        )
+    assert healthy.returncode == 0
+    down = subprocess.run(
+        command,
+        env={**os.environ, "MOCKAPI_PORT": str(server.port)},
+        capture_output=True,
+        timeout=30,
+    )
+    assert down.returncode != 0
