@@ -19,6 +19,8 @@ _WITH_EXPORT = 1
 _RESTORE_RUNNING = 2
 _BACKUP_RUNNING = 4
 _SEARCH_CACHE_SIZE = 256
+# Bounds the cache's memory too: 4 million positions are 16 MB, whatever the terms match.
+_SEARCH_CACHE_POSITIONS = 4_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +94,7 @@ class Store:
             self._lookup[info.id] = project
             self._lookup[info.short_id] = project
         self._searches: OrderedDict[tuple[str, int, str], array[int]] = OrderedDict()
+        self._searched_positions = 0
 
     def to_dataset(self) -> Dataset:
         """The served data as a Dataset again (dicts rebuilt from the stored JSON)."""
@@ -141,6 +144,10 @@ class Store:
         scan = range(len(ids)) if candidates is None else candidates
         found = array("I", (i for i in scan if term in ids[i] or term in descriptions[i]))
         self._searches[key] = found
-        if len(self._searches) > _SEARCH_CACHE_SIZE:
-            self._searches.popitem(last=False)
+        self._searched_positions += len(found)
+        while (
+            len(self._searches) > _SEARCH_CACHE_SIZE
+            or self._searched_positions > _SEARCH_CACHE_POSITIONS
+        ) and len(self._searches) > 1:
+            self._searched_positions -= len(self._searches.popitem(last=False)[1])
         return found
