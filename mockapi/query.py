@@ -84,8 +84,12 @@ def _integer(name: str, value: str, minimum: int | None, errors: list[FieldError
     return number
 
 
-def parse_query(raw: str) -> BackupQuery:
-    """Validate a raw query string; raise ValidationFailed naming every bad parameter."""
+def parse_query(raw: str, given_skip_wins: bool = False) -> BackupQuery:
+    """Validate a raw query string; raise ValidationFailed naming every bad parameter.
+
+    `given_skip_wins` reads the spec literally (any given skip beats page, even skip=0);
+    by default skip=0 counts as not given.
+    """
     if len(raw) > MAX_QUERY_LENGTH:
         raise UriTooLong(
             f"the query string has {len(raw)} characters; at most {MAX_QUERY_LENGTH} are accepted"
@@ -93,16 +97,16 @@ def parse_query(raw: str) -> BackupQuery:
     # Load tests repeat the same few short query strings, so those are cached (results are
     # immutable); long ones are not, so the cache's memory stays small.
     if len(raw) <= _CACHED_QUERY_LENGTH:
-        return _parse_cached(raw)
-    return _parse(raw)
+        return _parse_cached(raw, given_skip_wins)
+    return _parse(raw, given_skip_wins)
 
 
 @lru_cache(maxsize=4096)
-def _parse_cached(raw: str) -> BackupQuery:
-    return _parse(raw)
+def _parse_cached(raw: str, given_skip_wins: bool) -> BackupQuery:
+    return _parse(raw, given_skip_wins)
 
 
-def _parse(raw: str) -> BackupQuery:
+def _parse(raw: str, given_skip_wins: bool) -> BackupQuery:
     values: dict[str, str] = {}
     errors: list[FieldError] = []
     counts: dict[str, int] = {}
@@ -151,8 +155,8 @@ def _parse(raw: str) -> BackupQuery:
 
     limit = limit or DEFAULT_LIMIT
     # skip=0 counts as "not given": the official Python client always sends it beside page.
-    if skip > 0:
-        effective_skip = skip
+    if skip > 0 or (given_skip_wins and "skip" in given):
+        effective_skip = max(skip, 0)
     elif page > 0:
         effective_skip = (page - 1) * limit
     else:

@@ -14,7 +14,7 @@ from mockapi.auth import TokenCheck
 from mockapi.errors import ApiError, Forbidden, NotFound, error_response
 from mockapi.query import parse_query
 from mockapi.responses import page_response
-from mockapi.settings import Settings, UnknownProjectMode
+from mockapi.settings import Settings, SkipPrecedence, UnknownProjectMode
 from mockapi.state import MockState
 from mockapi.store import Page
 
@@ -40,13 +40,14 @@ class ListBackups:
     def __init__(self, settings: Settings, state: MockState) -> None:
         self.tokens = TokenCheck(settings.auth, settings.tokens)
         self.unknown_mode = settings.unknown_project
+        self.given_skip_wins = settings.skip_precedence is SkipPrecedence.GIVEN
         self.state = state
 
     def answer(self, scope: Scope, project_id: str) -> Response:
         """Answer one request; every failure becomes the API's error body, never an exception."""
         try:
             self.tokens.check(Headers(scope=scope))
-            query = parse_query(scope["query_string"].decode("latin-1"))
+            query = parse_query(scope["query_string"].decode("latin-1"), self.given_skip_wins)
             store = self.state.store  # read once: a concurrent reload is seen wholly or not at all
             project = store.find(project_id)
             if project is None:

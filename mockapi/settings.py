@@ -30,6 +30,13 @@ class UnknownProjectMode(StrEnum):
     EMPTY = "empty"
 
 
+class SkipPrecedence(StrEnum):
+    """When both skip and page are sent, which wins."""
+
+    NONZERO = "nonzero"
+    GIVEN = "given"
+
+
 def _split_commas(value: Any) -> Any:
     if isinstance(value, str):
         return [part.strip() for part in value.split(",") if part.strip()]
@@ -72,6 +79,12 @@ class Settings(BaseSettings):
         UnknownProjectMode.FORBIDDEN,
         description="Answer for an unknown project: 'forbidden' (403, as the real API), "
         "'not-found' (404) or 'empty' (200 with []).",
+    )
+    skip_precedence: SkipPrecedence = Field(
+        SkipPrecedence.NONZERO,
+        description="With both skip and page: 'nonzero' (a non-zero skip wins, skip=0 counts "
+        "as not given, as the official Python client sends it) or 'given' (any given skip "
+        "wins, the spec read literally).",
     )
     workers: int = Field(
         1,

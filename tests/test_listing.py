@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from tests.conftest import TABLE_PROJECT
@@ -134,3 +136,23 @@ def test_head_answers_like_get_without_a_body(api: SpecClient) -> None:
     assert response.status_code == 200
     assert response.headers["x-pagination-totalcount"] == "8"
     assert response.content == b""
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "headers"),
+    [
+        ("limit=3&skip=0&page=2", [1, 2, 3], (3, 0, 1, 8)),
+        ("limit=3&skip=-2&page=2", [1, 2, 3], (3, 0, 1, 8)),
+        ("limit=3&skip=6&page=1", [7, 8], (3, 6, 3, 8)),
+        ("limit=3&page=2", [4, 5, 6], (3, 3, 2, 8)),
+    ],
+)
+def test_given_skip_precedence_reads_the_spec_literally(
+    make_api: Callable[..., SpecClient],
+    query: str,
+    expected: list[int],
+    headers: tuple[int, int, int, int],
+) -> None:
+    response = make_api(skip_precedence="given").get(f"{URL}?{query}")
+    assert numbers(response) == expected
+    assert pagination(response) == headers
