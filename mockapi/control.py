@@ -174,8 +174,7 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
     @router.delete("/faults/{rule_id}", status_code=204, summary="Remove one fault rule")
     async def remove_fault(rule_id: int) -> None:
         """Deactivate one rule."""
-        state.check_writable()
-        if not state.faults.remove(rule_id):
+        if not state.remove_fault(rule_id):
             raise NotFound(f"no fault rule with id {rule_id}")
 
     @router.get("/rate-limit", summary="The rate limit")

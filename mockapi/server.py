@@ -230,7 +230,7 @@ class MockServer:
 
     def remove_fault(self, rule_id: int) -> bool:
         """Deactivate one fault rule."""
-        return self.state.faults.remove(rule_id)
+        return self.state.remove_fault(rule_id)
 
     def clear_faults(self) -> None:
         """Deactivate every fault rule."""

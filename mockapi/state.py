@@ -96,6 +96,11 @@ class MockState:
         self.check_writable()
         return self.faults.add(rule)
 
+    def remove_fault(self, rule_id: int) -> bool:
+        """Deactivate one fault rule; False if there was none with that id."""
+        self.check_writable()
+        return self.faults.remove(rule_id)
+
     def clear_faults(self) -> None:
         """Deactivate every fault rule."""
         self.check_writable()
