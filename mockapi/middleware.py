@@ -10,6 +10,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from mockapi.auth import token_from
 from mockapi.errors import ApiError, RateLimited, error_for_status, error_response
 from mockapi.faults import Outcome, parse_prefer
+from mockapi.routes import LIST_PATH_PATTERN
 from mockapi.state import MockState
 
 API_PREFIX = "/v2/"
@@ -26,12 +27,6 @@ class DropLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         """False for the log record of a deliberate drop."""
         return not (record.exc_info and isinstance(record.exc_info[1], DroppedConnection))
-
-
-def _project_in(path: str) -> str | None:
-    parts = path.split("/")
-    # /v2/projects/{projectId}/backups[/]
-    return parts[3] if len(parts) >= 5 and parts[2] == "projects" else None
 
 
 class MockMiddleware:
@@ -78,19 +73,23 @@ class MockMiddleware:
     ) -> Outcome | ApiError | None:
         """What to do instead of (or before) the normal answer; None when nothing."""
         state = self.state
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        limiter = state.rate_limiter
+        raw_headers = scope["headers"]
+        if not (limiter.enabled or state.faults or any(k == b"prefer" for k, _ in raw_headers)):
+            return None  # the common case: nothing provoked, nothing to decode
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in raw_headers}
         try:
             outcome = parse_prefer(headers["prefer"]) if "prefer" in headers else Outcome()
         except ApiError as error:
             return error
-        limiter = state.rate_limiter
         if limiter.enabled:
             allowed, limit_headers = limiter.hit(token_from(headers))
             extra_headers += [(k.lower().encode(), v.encode()) for k, v in limit_headers.items()]
             if not allowed:
                 return RateLimited()  # the headers above go on this answer too
         if state.faults:
-            project = _project_in(path)
+            match = LIST_PATH_PATTERN.match(path)
+            project = match[1] if match else None
             store = state.store
 
             def same_project(wanted: str) -> bool:
