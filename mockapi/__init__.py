@@ -1,21 +1,30 @@
-"""mockapi: an offline, faithful mock of mittwald API v2 'List Backups belonging to a Project'."""
+"""mockapi: an offline, faithful mock of the mittwald API v2 backup API and project look-up."""
 
 from __future__ import annotations
 
 from importlib import import_module
+from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mockapi.app import create_app
+    from mockapi.auth import AuthMode
+    from mockapi.clock import ClockMode
     from mockapi.dataset import Dataset, DatasetError, ProjectInfo
     from mockapi.faults import FaultRule
     from mockapi.server import MockServer
-    from mockapi.settings import AuthMode, Settings, UnknownProjectMode
+    from mockapi.settings import Settings, UnknownProjectMode
+
+try:
+    __version__ = version("mockapi")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree, not installed
+    __version__ = "0+unknown"
 
 # Public names resolve on first use, so `mockapi validate` and `generate` never pay for
 # importing the web stack.
 _EXPORTS = {
-    "AuthMode": "mockapi.settings",
+    "AuthMode": "mockapi.auth",
+    "ClockMode": "mockapi.clock",
     "Dataset": "mockapi.dataset",
     "DatasetError": "mockapi.dataset",
     "FaultRule": "mockapi.faults",
@@ -27,6 +36,7 @@ _EXPORTS = {
 }
 __all__ = [
     "AuthMode",
+    "ClockMode",
     "Dataset",
     "DatasetError",
     "FaultRule",
@@ -34,6 +44,7 @@ __all__ = [
     "ProjectInfo",
     "Settings",
     "UnknownProjectMode",
+    "__version__",
     "create_app",
 ]
 

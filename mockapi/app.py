@@ -1,8 +1,9 @@
-"""create_app(settings) -> FastAPI: routes, error handlers and the documented OpenAPI."""
+"""create_app(settings) -> the mock as one ASGI app: the API, the control API and the docs."""
 
 from __future__ import annotations
 
 import copy
+import logging
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -13,81 +14,110 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Match
-from starlette.types import Receive, Scope, Send
 
+from mockapi.api import operations
+from mockapi.api.bodies import field_errors
+from mockapi.api.core import API_PREFIX, ApiApp, Operation
+from mockapi.api.exports import DOWNLOAD_PREFIX
+from mockapi.auth import AuthMode
 from mockapi.control import CONTROL_PREFIX, control_router
+from mockapi.cors import Cors
 from mockapi.dataset import Dataset, DatasetError
 from mockapi.errors import (
     ApiError,
     FieldError,
     MethodNotAllowed,
-    NotFound,
+    NoRoute,
     ValidationFailed,
-    error_response,
+    render_error,
 )
 from mockapi.loading import load_dataset
-from mockapi.middleware import MockMiddleware
-from mockapi.routes import LIST_PATH, FastPath, ListBackups, list_backup_routes
+from mockapi.logs import AccessLog
 from mockapi.settings import Settings
 from mockapi.state import MockState
-from mockapi.store import Store
 
-RESERVED_PREFIX = CONTROL_PREFIX
-# A browser client can read only the headers CORS exposes.
-EXPOSED_HEADERS = [
-    "X-Pagination-Limit",
-    "X-Pagination-Skip",
-    "X-Pagination-Page",
-    "X-Pagination-TotalCount",
-    "X-RateLimit-Limit",
-    "X-RateLimit-Remaining",
-    "X-RateLimit-Reset",
-]
+log = logging.getLogger("mockapi")
+SPEC_FILES = ("mittwald-v2-backup-openapi.json", "mittwald-v2-project-openapi.json")
 
 
 @cache
-def official_spec() -> dict[str, Any]:
-    """The official OpenAPI subset shipped in the package (read once, never mutated)."""
-    data = (resources.files("mockapi") / "data" / "mittwald-v2-backup-openapi.json").read_bytes()
-    spec: dict[str, Any] = orjson.loads(data)
-    return spec
+def official_specs() -> tuple[dict[str, Any], ...]:
+    """The official OpenAPI parts shipped in the package (read once, never mutated)."""
+    folder = resources.files("mockapi") / "data"
+    return tuple(orjson.loads((folder / name).read_bytes()) for name in SPEC_FILES)
 
 
-class BrowserCORS(CORSMiddleware):
-    """Starlette's CORS, skipped for requests without an Origin header (non-browser clients).
-
-    Why: the CORS wrapper costs a noticeable share of a list request, and only browsers,
-    which always send Origin, need its headers.
-    """
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Apply CORS only when the request carries an Origin header."""
-        if scope["type"] == "http" and not any(k == b"origin" for k, _ in scope["headers"]):
-            await self.app(scope, receive, send)
-            return
-        await super().__call__(scope, receive, send)
+def official_operation(path: str, method: str) -> dict[str, Any] | None:
+    """An operation object of the official spec, or None for mockapi's own routes."""
+    for spec in official_specs():
+        operation = spec["paths"].get(path, {}).get(method.lower())
+        if operation is not None:
+            return operation  # type: ignore[no-any-return]
+    return None
 
 
-def _openapi_document(app: FastAPI) -> dict[str, Any]:
-    """FastAPI's own schema plus the official operation and components, verbatim."""
+class MockApp(ApiApp):
+    """The whole mock: the API answered directly, everything else by FastAPI."""
+
+    mock: MockState
+    fastapi: FastAPI
+
+
+def _examples(state: MockState) -> dict[str, str]:
+    store = state.current()
+    examples: dict[str, str] = {}
+    record = max(store.projects.values(), key=lambda r: len(r.backups), default=None)
+    if record is not None:
+        examples["projectId"] = record.info.short_id
+        if len(record.backups):
+            examples["projectBackupId"] = record.backups.ids[-1]
+        if record.schedules:
+            examples["projectBackupScheduleId"] = next(iter(record.schedules))
+    return examples
+
+
+def _token_rule(settings: Settings) -> str:
+    if settings.auth is AuthMode.NONE:
+        return "No token is needed."
+    if settings.auth is AuthMode.TOKENS:
+        return "Only the tokens the server was started with (--tokens) are accepted."
+    return "Any non-empty token works: click Authorize and type anything, e.g. `demo`."
+
+
+def _openapi_document(
+    app: FastAPI, ops: list[Operation], state: MockState, settings: Settings
+) -> dict[str, Any]:
+    """The official operations and components verbatim, beside the control API's own."""
     document = get_openapi(
         title=app.title, version=app.version, description=app.description, routes=app.routes
     )
-    spec = copy.deepcopy(official_spec())
-    operation = spec["paths"][LIST_PATH]["get"]
-    document["paths"] = {LIST_PATH: {"get": operation}, **document.get("paths", {})}
-    components = document.setdefault("components", {})
-    for section in ("schemas", "responses", "securitySchemes"):
-        components.setdefault(section, {}).update(spec["components"].get(section, {}))
-    # Bad input to the control API answers 400 in the API's shape, never FastAPI's 422.
-    for path, operations in document["paths"].items():
-        if path == LIST_PATH:
+    examples = _examples(state)
+    paths: dict[str, Any] = {}
+    for operation in ops:
+        official = official_operation(operation.path, operation.method)
+        if official is None:
             continue
-        for operation in operations.values():
+        served = copy.deepcopy(official)
+        # "Try it out" works at once: parameters name things this server serves.
+        for parameter in served.get("parameters", []):
+            if parameter.get("name") in examples:
+                parameter["example"] = examples[parameter["name"]]
+        paths.setdefault(operation.path, {})[operation.method.lower()] = served
+    document["paths"] = {**paths, **document.get("paths", {})}
+    components = document.setdefault("components", {})
+    for spec in official_specs():
+        for section in ("schemas", "responses", "securitySchemes"):
+            components.setdefault(section, {}).update(
+                copy.deepcopy(spec["components"].get(section, {}))
+            )
+    # Bad input to the control API answers 400 in the API's shape, never FastAPI's 422.
+    for path, operations_of_path in document["paths"].items():
+        if not path.startswith(CONTROL_PREFIX):
+            continue
+        for operation in operations_of_path.values():
             responses = operation.setdefault("responses", {})
             responses.pop("422", None)
             responses["400"] = {
@@ -99,115 +129,129 @@ def _openapi_document(app: FastAPI) -> dict[str, Any]:
     schemas = components["schemas"]
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
+    document["info"]["description"] = f"{app.description}\n\n{_token_rule(settings)}"
     return document
 
 
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
-def _http_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HTTPException)
-    if exc.status_code == 404:
-        return error_response(NotFound(f"no route for {request.method} {request.url.path}"))
-    if exc.status_code == 405:
-        # Starlette names only the first matching route's methods; a path served by several
-        # routes (GET and DELETE /_mockapi/journal) must list them all.
-        routes = request.app.router.routes
-        allowed = ", ".join(
-            method
-            for method in _METHODS
-            if any(r.matches({**request.scope, "method": method})[0] is Match.FULL for r in routes)
+def _error_handlers(prefixed: bool) -> dict[Any, Any]:
+    """FastAPI's failures, each in the API's error dialect."""
+
+    def answer(request: Request, error: ApiError) -> Response:
+        trace = request.scope.get("mockapi.trace_id", "")
+        status, headers, body = render_error(error, trace, prefixed)
+        return Response(
+            body,
+            status,
+            {k.decode(): v.decode() for k, v in headers[1:]},
+            media_type="application/json",
         )
-        return error_response(
-            MethodNotAllowed(
-                f"{request.method} is not allowed on {request.url.path}; allowed: {allowed}",
-                headers={"Allow": allowed} if allowed else None,
+
+    def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        if exc.status_code == 405:
+            # Starlette names only the first matching route's methods; list them all.
+            routes = request.app.router.routes
+            allowed = ", ".join(
+                method
+                for method in _METHODS
+                if any(
+                    r.matches({**request.scope, "method": method})[0] is Match.FULL for r in routes
+                )
             )
+            return answer(
+                request,
+                MethodNotAllowed(
+                    f"{request.method} is not allowed on {request.url.path}; allowed: {allowed}",
+                    headers={"Allow": allowed} if allowed else None,
+                ),
+            )
+        return answer(request, NoRoute())
+
+    def request_validation(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        errors = []
+        for detail in exc.errors():
+            location = str(detail["loc"][0]) if detail["loc"] else "body"
+            errors += field_errors([detail], location)
+        return answer(request, ValidationFailed(errors))
+
+    def api_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ApiError)
+        return answer(request, exc)
+
+    def dataset_error(request: Request, exc: Exception) -> Response:
+        lines = [line.strip() for line in str(exc).splitlines()[1:]] or [str(exc)]
+        errors = [FieldError("", "fixture", line, {}, "body") for line in lines if line]
+        return answer(request, ValidationFailed(errors, str(exc).splitlines()[0]))
+
+    def unexpected(request: Request, exc: Exception) -> Response:
+        log.error(
+            "unexpected error answering %s %s", request.method, request.url.path, exc_info=exc
         )
-    error = ApiError(str(exc.detail))
-    error.status = exc.status_code
-    error.type = "HTTPError"
-    return error_response(error)
+        return answer(request, ApiError())
+
+    return {
+        HTTPException: http_error,
+        RequestValidationError: request_validation,
+        ApiError: api_error,
+        DatasetError: dataset_error,
+        Exception: unexpected,
+    }
 
 
-def _request_validation_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, RequestValidationError)
-    errors = [
-        FieldError(
-            path=".".join(str(part) for part in detail["loc"]),
-            message=str(detail["msg"]),
-            type=str(detail["type"]),
-        )
-        for detail in exc.errors()
-    ]
-    return error_response(ValidationFailed(errors))
-
-
-def _api_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, ApiError)
-    return error_response(exc)
-
-
-def _dataset_error(request: Request, exc: Exception) -> Response:
-    lines = [line.strip() for line in str(exc).splitlines()[1:]] or [str(exc)]
-    errors = [FieldError("body", line, "fixture") for line in lines if line]
-    return error_response(ValidationFailed(errors, str(exc).splitlines()[0]))
-
-
-def _unexpected_error(request: Request, exc: Exception) -> Response:
-    return error_response(ApiError(f"unexpected server error: {type(exc).__name__}"))
-
-
-def create_app(settings: Settings, dataset: Dataset | None = None) -> FastAPI:
+def create_app(
+    settings: Settings,
+    dataset: Dataset | None = None,
+    public_url: str | None = None,
+    worker: int = 0,
+) -> MockApp:
     """Build the mock; loads the settings' data unless a dataset is given."""
-    state = MockState(settings, Store(dataset if dataset is not None else load_dataset(settings)))
-    # FastAPIOffline serves Swagger UI's assets from its installed package: /docs needs no CDN.
-    app = FastAPIOffline(
-        redoc_url=None,
-        static_url=f"{RESERVED_PREFIX}/docs-static",
-        title="mockapi: mittwald API v2 project backups",
-        version="2.0",
-        description="Offline mock of the mittwald API v2 operation "
-        "'List Backups belonging to a Project'.",
-        redirect_slashes=False,
+    url = public_url or settings.base_url(settings.port or 8080)
+    state = MockState(
+        settings, dataset if dataset is not None else load_dataset(settings), url, worker
     )
-    app.state.mockapi = state
-    handler = ListBackups(settings, state)
-    app.router.routes[:0] = list_backup_routes(handler)
+    # FastAPIOffline serves Swagger UI's assets from its installed package: /docs needs no CDN.
+    fastapi = FastAPIOffline(
+        redoc_url=None,
+        static_url=f"{CONTROL_PREFIX}/docs-static",
+        title="mockapi: mittwald API v2, project backups and project look-up",
+        version="2.0",
+        description="Offline mock of the mittwald API v2 backup operations and project "
+        "look-up, with a control API under /_mockapi/.",
+        redirect_slashes=False,
+        exception_handlers=_error_handlers(settings.validation_paths.value == "prefixed"),
+    )
 
-    @app.get(f"{RESERVED_PREFIX}/health", tags=["mockapi"], summary="Health of the mock")
+    @fastapi.get(f"{CONTROL_PREFIX}/health", tags=["mockapi"], summary="Health of the mock")
     async def health() -> dict[str, Any]:
-        """Ready: the dataset is loaded; says how much is served."""
+        """Ready: the data is loaded; says how much is served."""
         store = state.store
         return {"status": "ok", "projects": len(store.projects), "backups": store.backup_count}
 
     if settings.control_api:
-        app.include_router(control_router(settings, state))
-
-    app.add_exception_handler(HTTPException, _http_error)
-    app.add_exception_handler(RequestValidationError, _request_validation_error)
-    app.add_exception_handler(ApiError, _api_error)
-    app.add_exception_handler(DatasetError, _dataset_error)
-    app.add_exception_handler(Exception, _unexpected_error)
+        fastapi.include_router(control_router(settings, state))
+    ops = operations()
 
     def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            app.openapi_schema = _openapi_document(app)
-        return app.openapi_schema
+        return _openapi_document(fastapi, ops, state, settings)
 
-    app.openapi = openapi  # type: ignore[method-assign]
-    # add_middleware wraps outward: FastPath innermost, then the journal/faults, then CORS.
-    app.add_middleware(FastPath, handler=handler)
-    app.add_middleware(MockMiddleware, state=state)
-    if settings.cors_origins:
-        app.add_middleware(
-            BrowserCORS,
-            allow_origins=settings.cors_origins,
-            allow_methods=["*"],
-            allow_headers=["*"],
-            expose_headers=EXPOSED_HEADERS,
-        )
+    fastapi.openapi = openapi  # type: ignore[method-assign]
+    access_log = AccessLog(settings.log_format.value == "json") if settings.access_log else None
+    app = MockApp(
+        fastapi,
+        state,
+        settings,
+        ops,
+        access_log,
+        Cors(settings.cors_origins),
+        (API_PREFIX, DOWNLOAD_PREFIX),
+    )
+    app.mock = state
+    app.fastapi = fastapi
     return app
 
 
-__all__ = ["RESERVED_PREFIX", "create_app", "official_spec"]
+__all__ = ["MockApp", "create_app", "official_operation", "official_specs"]

@@ -1,54 +1,67 @@
-"""Command line: arguments -> Settings -> serve, validate or generate. No logic of its own."""
+"""Command line: arguments -> Settings -> serve, validate or generate. No logic of its own.
+
+Every failure is one line on stderr, `mockapi: <what> (<hint>)`, and exit code 2.
+"""
 
 from __future__ import annotations
 
 import argparse
+import errno
+import os
+import socket
 import sys
 from collections.abc import Sequence
-from datetime import datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import NoReturn
 
 import orjson
 from pydantic import ValidationError
 
 from mockapi.dataset import DatasetError
-from mockapi.fixtures import load_fixtures
-from mockapi.generate import generate, to_document
-from mockapi.loading import generation_options
-from mockapi.models import format_timestamp
-from mockapi.progress import progress_reporter
-from mockapi.settings import Settings
+from mockapi.settings import ENV_PREFIX, Settings, shown_default, unknown_variables
 
-SERVE_OPTIONS = tuple(Settings.model_fields)
-GENERATE_OPTIONS = ("seed", "projects", "backups_per_project", "now")
-# Settings that take several values on the command line (comma-separated in the environment).
-_LIST_OPTIONS = {"fixtures": "PATH", "tokens": "TOKEN", "cors_origins": "ORIGIN"}
-
-
-def _shown(default: Any) -> str:
-    if default is None or default == []:
-        return "none"
-    if isinstance(default, list):
-        return ",".join(map(str, default))
-    if isinstance(default, datetime):
-        return format_timestamp(default)
-    if isinstance(default, Enum):
-        return str(default.value)
-    return str(default)
+GENERATE_HELP = {
+    "seed": "Seed of the generated data (required): the same seed and options give the same bytes.",
+    "projects": "Projects to generate.",
+    "backups_per_project": "Backups per project.",
+    "now": "The 'now' the data is made for: an RFC 3339 time, 'today' or 'now'.",
+}
+DESCRIPTIONS = {
+    "serve": "Serve the mittwald API v2 backup operations and project look-up on built-in, "
+    "fixture or generated data.",
+    "validate": "Check fixture files against the official schemas without serving them; "
+    "every problem names the file, the item and the field.",
+    "generate": "Write generated data (projects, schedules, backups) as a fixture document.",
+}
 
 
-def _add_setting_options(parser: argparse.ArgumentParser, names: Sequence[str]) -> None:
+class CliError(Exception):
+    """A failure the CLI reports as one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors as one `mockapi: ...` line naming the sub-command."""
+
+    def error(self, message: str) -> NoReturn:
+        command = self.prog.removeprefix("mockapi").strip()
+        where = f"{command}: " if command else ""
+        help_hint = f"mockapi {command} --help" if command else "mockapi --help"
+        print(f"mockapi: {where}{message} (see '{help_hint}')", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _add_setting_options(
+    parser: argparse.ArgumentParser, names: Sequence[str], helps: dict[str, str] | None = None
+) -> None:
     """One flag per Settings field, documented with its variable and default."""
     for name in names:
         field = Settings.model_fields[name]
         flag = "--" + name.replace("_", "-")
-        help_text = (
-            f"{field.description} [env MOCKAPI_{name.upper()}; "
-            f"default: {_shown(field.get_default(call_default_factory=True))}]"
-        )
-        help_text = help_text.replace("%", "%%")
+        default = shown_default(field.get_default(call_default_factory=True))
+        description = (helps or {}).get(name, field.description or "")
+        env = f"env {ENV_PREFIX}{name.upper()}; " if helps is None else ""
+        help_text = f"{description} [{env}default: {default}]".replace("%", "%%")
         if field.annotation is bool:
             parser.add_argument(
                 flag,
@@ -56,13 +69,13 @@ def _add_setting_options(parser: argparse.ArgumentParser, names: Sequence[str]) 
                 default=argparse.SUPPRESS,
                 help=help_text,
             )
-        elif name in _LIST_OPTIONS:
+        elif name in Settings.LIST_FIELDS:
             parser.add_argument(
                 flag,
                 nargs="+",
                 action="extend",
                 default=argparse.SUPPRESS,
-                metavar=_LIST_OPTIONS[name],
+                metavar=Settings.LIST_FIELDS[name],
                 help=help_text,
             )
         elif isinstance(field.annotation, type) and issubclass(field.annotation, Enum):
@@ -80,79 +93,170 @@ def _add_setting_options(parser: argparse.ArgumentParser, names: Sequence[str]) 
 
 def build_parser() -> argparse.ArgumentParser:
     """The `mockapi` command and its sub-commands."""
-    parser = argparse.ArgumentParser(
+    from mockapi import __version__
+
+    parser = _Parser(
         prog="mockapi",
-        description="Offline mock of the mittwald API v2 'List Backups belonging to a Project'.",
-        epilog="Without a sub-command, 'serve' is assumed. Every option also reads the "
+        description="Offline mock of the mittwald API v2: the backup API and project look-up.",
+        epilog="Without a sub-command, 'serve' is assumed. Every serve option also reads the "
         "MOCKAPI_* variable named in its help; a flag wins over the variable.",
     )
-    commands = parser.add_subparsers(dest="command", metavar="{serve,validate,generate}")
-    serve = commands.add_parser("serve", help="serve the mock API (the default)")
-    _add_setting_options(serve, SERVE_OPTIONS)
-    validate = commands.add_parser("validate", help="check fixture files without serving")
+    parser.add_argument("--version", action="version", version=f"mockapi {__version__}")
+    commands = parser.add_subparsers(
+        dest="command", metavar="{serve,validate,generate}", parser_class=_Parser
+    )
+    serve = commands.add_parser(
+        "serve", help="serve the mock API (the default)", description=DESCRIPTIONS["serve"]
+    )
+    _add_setting_options(serve, tuple(Settings.model_fields))
+    validate = commands.add_parser(
+        "validate", help="check fixture files without serving", description=DESCRIPTIONS["validate"]
+    )
     validate.add_argument("files", nargs="+", type=Path, metavar="FILE", help="files or folders")
-    gen = commands.add_parser("generate", help="write generated data as a fixture file")
-    _add_setting_options(gen, GENERATE_OPTIONS)
+    gen = commands.add_parser(
+        "generate",
+        help="write generated data as a fixture file",
+        description=DESCRIPTIONS["generate"],
+    )
+    _add_setting_options(gen, tuple(GENERATE_HELP), GENERATE_HELP)
     gen.add_argument(
         "-o", "--output", type=Path, default=None, help="file to write (default: stdout)"
     )
     return parser
 
 
-def _settings(arguments: argparse.Namespace, names: Sequence[str]) -> Settings:
-    given: dict[str, Any] = {n: getattr(arguments, n) for n in names if hasattr(arguments, n)}
-    return Settings(**given)
-
-
-def _settings_problem(error: ValidationError) -> str:
+def _settings_problem(error: ValidationError) -> list[str]:
     lines = []
     for detail in error.errors(include_url=False):
-        name = ".".join(str(p) for p in detail["loc"]) or "settings"
-        flag = "--" + name.replace("_", "-")
-        lines.append(f"  {flag} / MOCKAPI_{name.upper()}: {detail['msg']}")
-    return "invalid settings:\n" + "\n".join(lines)
+        loc = [str(p) for p in detail["loc"]]
+        name = loc[0] if loc else ""
+        if name in Settings.model_fields:
+            where = f"--{name.replace('_', '-')} / {ENV_PREFIX}{name.upper()}"
+        else:
+            where = "settings"
+        if len(loc) > 1 and name == "faults" and loc[1].isdigit():
+            where += f": rule {int(loc[1]) + 1}" + (f": {'.'.join(loc[2:])}" if loc[2:] else "")
+        elif len(loc) > 1 and loc[1].isdigit():
+            where += f": value {int(loc[1]) + 1}"
+        message = str(detail["msg"]).removeprefix("Value error, ")
+        if detail["type"] == "enum":
+            expected = (detail.get("ctx") or {}).get("expected", "")
+            message = f"must be one of {expected}"
+        elif detail["type"] in ("bool_parsing", "bool_type"):
+            message = "must be true or false"
+        elif detail["type"] == "missing":
+            message = "is required"
+        elif detail["type"] == "extra_forbidden":
+            message = "is not a field of a fault rule" if name == "faults" else "is not a setting"
+        shown = detail.get("input")
+        got = f" (got {shown!r})" if isinstance(shown, str | int) and "got " not in message else ""
+        lines.append(f"mockapi: {where}: {message}{got}")
+    return lines
 
 
 def _validate(files: Sequence[Path]) -> int:
+    from mockapi.fixtures import expand_paths, load_fixtures
+
     dataset = load_fixtures(files)
+    for path in expand_paths(files):
+        if path.stat().st_size == 0 or path.read_bytes().strip() in (b"[]", b"{}"):
+            print(f"mockapi: warning: {path} holds no backups", file=sys.stderr)
     print(
-        f"ok: {len(dataset.projects)} projects, {dataset.backup_count} backups "
+        f"ok: {dataset.backup_count:,} backup{'s' * (dataset.backup_count != 1)}, "
+        f"{len(dataset.projects):,} project{'s' * (len(dataset.projects) != 1)}, "
+        f"{len(dataset.schedules):,} schedule{'s' * (len(dataset.schedules) != 1)} "
         f"in {', '.join(map(str, files))}"
     )
+    if not dataset.backup_count and not dataset.projects:
+        print("mockapi: warning: nothing to serve in these files", file=sys.stderr)
     return 0
 
 
 def _generate(settings: Settings, output: Path | None) -> int:
-    options = generation_options(settings.model_copy(update={"seed": settings.seed or 0}))
-    assert options is not None
+    from mockapi.generate import generate, to_document
+    from mockapi.loading import generation_options
+    from mockapi.progress import progress_reporter
+
+    options = generation_options(settings)
+    if options is None:
+        raise CliError(
+            "generate needs --seed (any whole number; the same seed gives the same data)"
+        )
     total = options.projects * options.backups_per_project
     dataset = generate(options, progress_reporter(sys.stderr, total))
     data = orjson.dumps(to_document(dataset), option=orjson.OPT_INDENT_2) + b"\n"
     if output is None:
         sys.stdout.buffer.write(data)
-    else:
+        return 0
+    try:
         output.write_bytes(data)
-        print(f"wrote {len(dataset.projects)} projects, {dataset.backup_count} backups to {output}")
+    except OSError as error:
+        hint = "check that the folder exists and is writable"
+        raise CliError(f"cannot write {output}: {error.strerror or error} ({hint})") from None
+    print(f"wrote {len(dataset.projects)} projects, {dataset.backup_count} backups to {output}")
     return 0
+
+
+def _serve(settings: Settings) -> int:
+    from mockapi.server import serve
+
+    try:
+        return serve(settings)
+    except socket.gaierror as error:
+        raise CliError(
+            f"cannot listen on host {settings.host!r}: {error.strerror} "
+            "(use an address such as 127.0.0.1, 0.0.0.0 or ::)"
+        ) from None
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise CliError(
+                f"port {settings.port} on {settings.host} is in use (pick another with --port, "
+                "or --port 0 for a free one)"
+            ) from None
+        if error.errno in (errno.EACCES, errno.EPERM):
+            raise CliError(
+                f"not allowed to listen on port {settings.port} (ports below 1024 need root; "
+                "use --port 8080)"
+            ) from None
+        if error.errno == errno.EADDRNOTAVAIL:
+            raise CliError(
+                f"cannot listen on {settings.host}: no such address on this machine "
+                "(use 127.0.0.1 or 0.0.0.0)"
+            ) from None
+        raise
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `mockapi` and `python -m mockapi`."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or (args[0].startswith("-") and args[0] not in ("-h", "--help")):
+    if not args or (args[0].startswith("-") and args[0] not in ("-h", "--help", "--version")):
         args.insert(0, "serve")
-    arguments = build_parser().parse_args(args)
+    parser = build_parser()
+    arguments = parser.parse_args(args)
     try:
         if arguments.command == "validate":
             return _validate(arguments.files)
+        given = {
+            name: getattr(arguments, name)
+            for name in Settings.model_fields
+            if hasattr(arguments, name)
+        }
         if arguments.command == "generate":
-            return _generate(_settings(arguments, GENERATE_OPTIONS), arguments.output)
-        from mockapi.server import serve
-
-        return serve(_settings(arguments, SERVE_OPTIONS))
+            return _generate(Settings(**given), arguments.output)
+        for warning in unknown_variables(os.environ):
+            print(warning, file=sys.stderr)
+        return _serve(Settings.from_environment(**given))
     except ValidationError as error:
-        print(f"mockapi: {_settings_problem(error)}", file=sys.stderr)
+        for line in _settings_problem(error):
+            print(line, file=sys.stderr)
         return 2
     except DatasetError as error:
+        lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+        for line in lines[1:] or lines:
+            print(f"mockapi: {line}", file=sys.stderr)
+        return 2
+    except CliError as error:
         print(f"mockapi: {error}", file=sys.stderr)
-        return 1
+        return 2
+    except KeyboardInterrupt:
+        return 130

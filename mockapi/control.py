@@ -1,28 +1,58 @@
-"""The control API under /_mockapi/: data, journal, faults and rate limits over HTTP."""
+"""The control API under /_mockapi/: data, clock, journal, faults and rate limits over HTTP.
+
+Every endpoint checks the control token first and reads its body itself, after that check
+and within the size cap: nothing unauthenticated or oversized is ever read or parsed.
+Heavy work (loading, generating) runs off the event loop and is swapped in when done.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import hmac
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Any, TypeVar
 
 import orjson
-from fastapi import APIRouter, Depends, Header, Request
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from starlette.concurrency import run_in_threadpool
 
-from mockapi.errors import FieldError, Forbidden, NotFound, PayloadTooLarge, ValidationFailed
+from mockapi.api.bodies import field_errors
+from mockapi.clock import ClockError
+from mockapi.dataset import Dataset, DatasetError
+from mockapi.errors import (
+    FieldError,
+    NotFound,
+    PayloadTooLarge,
+    PermissionDenied,
+    ValidationFailed,
+)
 from mockapi.faults import FaultRule
-from mockapi.settings import Settings
+from mockapi.generate import GenerationOptions, generate
+from mockapi.loading import load_default_dataset
+from mockapi.numbers import IntegerRange
+from mockapi.settings import Settings, parse_now
 from mockapi.state import MockState
+from mockapi.store import Store
 
 CONTROL_PREFIX = "/_mockapi"
+CONTROL_TOKEN_HEADER = "x-mockapi-control-token"
 MAX_GENERATED = 1_000_000
-_FIXTURE_BODY = {
-    "requestBody": {
-        "required": True,
-        "description": "A fixture document: an array of ProjectBackup objects, or "
-        '{"projects": [...], "backups": [...]}.',
-        "content": {"application/json": {"schema": {}}},
+MAX_ADVANCE_S = 10 * 366 * 86_400
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def _body_doc(model: type[BaseModel] | None, description: str) -> dict[str, Any]:
+    schema = model.model_json_schema() if model is not None else {}
+    return {
+        "requestBody": {
+            "required": True,
+            "description": description,
+            "content": {"application/json": {"schema": schema}},
+        }
     }
-}
 
 
 class Summary(BaseModel):
@@ -30,6 +60,7 @@ class Summary(BaseModel):
 
     projects: int
     backups: int
+    schedules: int
 
 
 class Generation(BaseModel):
@@ -37,116 +68,220 @@ class Generation(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    seed: int
-    projects: int = Field(3, ge=1, le=1000)
-    backupsPerProject: int = Field(30, ge=0, le=100_000)
+    seed: Annotated[int, IntegerRange(0, 2**63 - 1)]
+    projects: Annotated[int, IntegerRange(1, 1000)] = 3
+    backupsPerProject: Annotated[int, IntegerRange(0, 100_000)] = 30
 
     @model_validator(mode="after")
     def _bounded(self) -> Generation:
-        # Generation blocks the server while it runs; a million backups take seconds.
         if self.projects * self.backupsPerProject > MAX_GENERATED:
             raise ValueError(f"projects x backupsPerProject must be at most {MAX_GENERATED:,}")
         return self
 
 
 class RateLimit(BaseModel):
-    """A rate limit per token per window; limit 0 turns it off."""
+    """An enforced rate limit per token per window; limit 0 turns enforcement off."""
 
     model_config = ConfigDict(extra="forbid")
 
-    limit: int = Field(ge=0)
-    windowSeconds: float = Field(60.0, gt=0)
+    limit: Annotated[int, IntegerRange(0, 1_000_000_000)]
+    windowSeconds: Annotated[int, IntegerRange(1, 86_400)] = 600
 
 
-async def read_json_body(request: Request, cap: int) -> Any:
-    """The request body as JSON; 413 over `cap` bytes, 400 when it is not JSON."""
+class ClockChange(BaseModel):
+    """Move the clock: by a number of seconds, or to a time (never backwards)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    advanceSeconds: Annotated[int, IntegerRange(0, MAX_ADVANCE_S)] | None = None
+    now: Annotated[str, Field(max_length=64)] | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> ClockChange:
+        if (self.advanceSeconds is None) == (self.now is None):
+            raise ValueError("give exactly one of advanceSeconds and now")
+        return self
+
+
+async def read_body(request: Request, cap: int) -> bytes:
+    """The request body: 413 when declared or found over `cap` bytes."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > cap:
-        raise PayloadTooLarge(f"request body of {declared} bytes is over the cap of {cap} bytes")
+        raise PayloadTooLarge(
+            f"request body of {declared} bytes is over the cap of {cap} bytes",
+            headers={"Connection": "close"},
+        )
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > cap:
-            raise PayloadTooLarge(f"request body is over the cap of {cap} bytes")
+            raise PayloadTooLarge(
+                f"request body is over the cap of {cap} bytes", headers={"Connection": "close"}
+            )
         chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse_json(data: bytes) -> Any:
+    """A body as JSON, or a 400 in the API's shape."""
     try:
-        return orjson.loads(b"".join(chunks))
+        return orjson.loads(data)
     except orjson.JSONDecodeError as error:
         raise ValidationFailed(
-            [FieldError("body", f"body is not valid JSON: {error}", "json")]
+            [FieldError("", "json", f"Invalid JSON: {error}", {}, "body")]
         ) from None
+
+
+async def model_body(request: Request, model: type[Model], cap: int) -> Model:
+    """The body validated as `model` (every number strictly), or a 400."""
+    data = parse_json(await read_body(request, cap))
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise ValidationFailed(field_errors(error.errors(include_url=False), "body")) from None
 
 
 def control_router(settings: Settings, state: MockState) -> APIRouter:
     """Every control endpoint, guarded by the control token when one is configured."""
+    expected = settings.control_token.encode() if settings.control_token else None
+    small = 64 * 1024
+    cap = settings.max_body_bytes
 
-    async def check_token(
-        token: str | None = Header(None, alias="x-mockapi-control-token", include_in_schema=False),
-    ) -> None:
-        if settings.control_token is not None and token != settings.control_token:
-            raise Forbidden("the control API needs a valid 'x-mockapi-control-token' header")
+    async def check_token(request: Request) -> None:
+        if expected is None:
+            return
+        given = request.headers.get(CONTROL_TOKEN_HEADER, "").encode("latin-1")
+        if not hmac.compare_digest(given, expected):
+            raise PermissionDenied(
+                "the control API needs a valid 'x-mockapi-control-token' header",
+                headers={"Connection": "close"},
+            )
 
-    # Every endpoint is `async def` on purpose: it then runs on the event loop like the
-    # middleware that records the journal and applies faults, never racing it from a thread.
+    # Every endpoint is `async def`: it runs on the event loop like the API, never racing it
+    # from a thread; heavy work is handed to a thread explicitly and swapped in after.
     router = APIRouter(prefix=CONTROL_PREFIX, tags=["mockapi"], dependencies=[Depends(check_token)])
 
     def summary() -> Summary:
-        store = state.store
-        return Summary(projects=len(store.projects), backups=store.backup_count)
+        store = state.current()
+        return Summary(
+            projects=len(store.projects),
+            backups=store.backup_count,
+            schedules=store.schedule_count,
+        )
+
+    async def swap(build: Callable[[], Store]) -> Summary:
+        state.check_writable()
+        state.serve(await run_in_threadpool(build))
+        return summary()
 
     @router.get("/projects", summary="Projects served")
     async def projects() -> list[dict[str, Any]]:
         """Every project: UUID, short id, description and how many backups it has."""
         return [
             {
-                "id": p.info.id,
-                "shortId": p.info.short_id,
-                "description": p.info.description,
-                "backups": len(p.json),
+                "id": record.info.id,
+                "shortId": record.info.short_id,
+                "description": record.info.description,
+                "backups": len(record.backups),
             }
-            for p in state.store.projects.values()
+            for record in state.current().projects.values()
         ]
 
     @router.post("/reset", summary="Back to the startup state")
     async def reset() -> Summary:
-        """Startup dataset, empty journal, startup fault rules, fresh rate-limit windows."""
+        """Startup data and clock, empty journal, startup fault rules, fresh rate limits."""
         state.reset()
         return summary()
 
     @router.get("/data", summary="The served data as a fixture document")
-    async def data() -> dict[str, Any]:
-        """The current projects and backups in the richer fixture format."""
-        return state.document()
+    async def data() -> StreamingResponse:
+        """Projects, schedules and backups in the fixture format, streamed."""
+        return StreamingResponse(state.current().document_chunks(), media_type="application/json")
 
-    @router.put("/data", summary="Replace all data", openapi_extra=_FIXTURE_BODY)
+    def validated(body: bytes) -> Dataset:
+        return state.validated(parse_json(body), "body")
+
+    @router.put(
+        "/data",
+        summary="Replace all data",
+        openapi_extra=_body_doc(
+            None,
+            "A fixture document: an array of ProjectBackup objects, "
+            'or {"projects": [...], "schedules": [...], "backups": [...]}.',
+        ),
+    )
     async def replace(request: Request) -> Summary:
         """Validate the fixture document and serve only it; a rejected one changes nothing."""
-        state.replace_document(await read_json_body(request, settings.max_body_bytes))
-        return summary()
+        state.check_writable()
+        body = await read_body(request, cap)
+        return await swap(lambda: state.build(validated(body)))
 
-    @router.post("/data", summary="Add data", openapi_extra=_FIXTURE_BODY)
+    @router.post(
+        "/data",
+        summary="Add data",
+        openapi_extra=_body_doc(None, "A fixture document, served beside the current data."),
+    )
     async def add(request: Request) -> Summary:
         """Validate the fixture document and serve it beside the current data."""
-        document = await read_json_body(request, settings.max_body_bytes)
-        state.replace_document(document, add=True)
+        state.check_writable()
+        body = await read_body(request, cap)
+        dataset = await run_in_threadpool(validated, body)
+        state.add(dataset)
         return summary()
 
-    @router.post("/generate", summary="Replace all data with generated data")
-    async def generated(options: Generation) -> Summary:
+    @router.post(
+        "/generate",
+        summary="Replace all data with generated data",
+        openapi_extra=_body_doc(Generation, "What to generate."),
+    )
+    async def generated(request: Request) -> Summary:
         """Serve data generated from a seed."""
-        state.use_generated(options.seed, options.projects, options.backupsPerProject)
-        return summary()
+        state.check_writable()
+        options = await model_body(request, Generation, small)
+        now = state.clock.now()
+        wanted = GenerationOptions(options.seed, options.projects, options.backupsPerProject, now)
+        return await swap(lambda: state.build(generate(wanted)))
 
     @router.post("/default-dataset", summary="Replace all data with the default dataset")
     async def default_dataset() -> Summary:
-        """Serve the built-in default dataset."""
-        state.use_default_dataset()
-        return summary()
+        """Serve the built-in default dataset (its dates moved to the clock's start)."""
+        return await swap(lambda: state.build(load_default_dataset(settings.now)))
+
+    @router.get("/clock", summary="The mock's clock")
+    async def clock() -> dict[str, Any]:
+        """`{"now": ..., "mode": "running" | "frozen"}`."""
+        state.current()
+        return state.clock_state()
+
+    @router.post(
+        "/clock",
+        summary="Move the clock forward",
+        openapi_extra=_body_doc(ClockChange, "advanceSeconds, or now (RFC 3339)."),
+    )
+    async def move_clock(request: Request) -> dict[str, Any]:
+        """Advance by seconds or to a time; what falls due on the way happens, in order."""
+        change = await model_body(request, ClockChange, small)
+        try:
+            if change.advanceSeconds is not None:
+                state.advance_clock(change.advanceSeconds)
+            else:
+                when = parse_now(change.now)
+                assert isinstance(when, datetime)
+                state.set_now(when)
+        except (ClockError, ValueError) as error:
+            raise ValidationFailed(
+                [
+                    FieldError(
+                        "now" if change.now else "advanceSeconds", "minimum", str(error), {}, "body"
+                    )
+                ]
+            ) from None
+        return state.clock_state()
 
     @router.get("/journal", summary="The request journal")
     async def journal() -> dict[str, Any]:
-        """Recorded API requests, oldest first (method, path, query, status, time)."""
+        """Recorded API requests, oldest first (method, path, query, status, time, body)."""
         entries = state.read_journal()
         return {"entries": entries, "dropped": state.journal.dropped}
 
@@ -161,10 +296,16 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
         state.check_writable()
         return state.faults.listing()
 
-    @router.post("/faults", status_code=201, summary="Add a fault rule")
-    async def add_fault(rule: FaultRule) -> dict[str, int]:
+    @router.post(
+        "/faults",
+        status_code=201,
+        summary="Add a fault rule",
+        openapi_extra=_body_doc(FaultRule, "A fault rule."),
+    )
+    async def add_fault(request: Request) -> dict[str, int]:
         """Activate a rule; the answer carries its id."""
-        return {"id": state.add_fault(rule)}
+        state.check_writable()
+        return {"id": state.add_fault(await model_body(request, FaultRule, small))}
 
     @router.delete("/faults", status_code=204, summary="Remove every fault rule")
     async def clear_faults() -> None:
@@ -172,21 +313,32 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
         state.clear_faults()
 
     @router.delete("/faults/{rule_id}", status_code=204, summary="Remove one fault rule")
-    async def remove_fault(rule_id: int) -> None:
+    async def remove_fault(rule_id: Annotated[int, Field(ge=0, le=2**31)]) -> None:
         """Deactivate one rule."""
         if not state.remove_fault(rule_id):
             raise NotFound(f"no fault rule with id {rule_id}")
 
     @router.get("/rate-limit", summary="The rate limit")
     async def rate_limit() -> RateLimit:
-        """The configured limit (0: off) and window."""
+        """The enforced limit (0: not enforced) and the window."""
         limiter = state.rate_limiter
-        return RateLimit(limit=limiter.limit, windowSeconds=limiter.window_s)
+        return RateLimit(
+            limit=limiter.limit if limiter.enforce else 0, windowSeconds=limiter.window_s
+        )
 
-    @router.put("/rate-limit", summary="Set the rate limit")
-    async def set_rate_limit(limit: RateLimit) -> RateLimit:
-        """Set requests per token per window (0 turns limiting off); counting starts afresh."""
+    @router.put(
+        "/rate-limit",
+        summary="Set the rate limit",
+        openapi_extra=_body_doc(RateLimit, "The limit and window."),
+    )
+    async def set_rate_limit(request: Request) -> RateLimit:
+        """Enforce requests per token per window (0: off); counting starts afresh."""
+        state.check_writable()
+        limit = await model_body(request, RateLimit, small)
         state.set_rate_limit(limit.limit, limit.windowSeconds)
         return limit
 
     return router
+
+
+__all__ = ["CONTROL_PREFIX", "DatasetError", "control_router", "read_body"]

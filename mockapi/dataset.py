@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 _SHORT_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -16,19 +17,27 @@ class DatasetError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class ProjectInfo:
-    """A project the mock knows: its UUID, its `p-xxxxxx` short id and a description."""
+    """A project the mock knows: its UUID, its `p-xxxxxx` short id and a description.
+
+    `fields` holds any further Project fields a fixture gave (wire format); the rest of the
+    served Project is derived from the UUID.
+    """
 
     id: str
     short_id: str
     description: str = ""
+    fields: MappingProxyType[str, Any] = field(
+        default_factory=lambda: MappingProxyType({}), compare=False, hash=False
+    )
 
 
 @dataclass(frozen=True)
 class Dataset:
-    """Projects plus backups in wire format (dicts exactly as the API sends them)."""
+    """Projects, backups and backup schedules in wire format (dicts as the API sends them)."""
 
     projects: tuple[ProjectInfo, ...] = ()
     backups: tuple[dict[str, Any], ...] = ()
+    schedules: tuple[dict[str, Any], ...] = ()
     source: str = field(default="", compare=False)
 
     @property
@@ -48,22 +57,22 @@ def derive_short_id(project_id: str, taken: set[str]) -> str:
         salt += 1
 
 
-def _check_unique_ids(datasets: list[Dataset]) -> None:
-    """Raise DatasetError naming the first repeated backup id and both of its places."""
-    ids = [backup["id"] for dataset in datasets for backup in dataset.backups]
+def _check_unique_ids(datasets: list[Dataset], kind: str) -> None:
+    """Raise DatasetError naming the first repeated backup (or schedule) id and its places."""
+    ids = [item["id"] for dataset in datasets for item in getattr(dataset, kind + "s")]
     if len(set(ids)) == len(ids):
         return  # the common case, checked in one pass at C speed
     first_seen: dict[str, tuple[str, int]] = {}
     for dataset in datasets:
-        for position, backup in enumerate(dataset.backups):
-            backup_id = backup["id"]
-            if backup_id in first_seen:
-                source, earlier = first_seen[backup_id]
+        for position, item in enumerate(getattr(dataset, kind + "s")):
+            item_id = item["id"]
+            if item_id in first_seen:
+                source, earlier = first_seen[item_id]
                 raise DatasetError(
-                    f"{dataset.source}: backup item {position} (id {backup_id}): field 'id': "
-                    f"duplicate backup id, first seen at {source}: backup item {earlier}"
+                    f"{dataset.source}: {kind} item {position} (id {item_id}): field 'id': "
+                    f"duplicate {kind} id, first seen at {source}: {kind} item {earlier}"
                 )
-            first_seen[backup_id] = (dataset.source, position)
+            first_seen[item_id] = (dataset.source, position)
 
 
 def combine(datasets: Iterable[Dataset]) -> Dataset:
@@ -71,9 +80,11 @@ def combine(datasets: Iterable[Dataset]) -> Dataset:
     projects: dict[str, ProjectInfo] = {}
     short_owner: dict[str, str] = {}
     backups: list[dict[str, Any]] = []
+    schedules: list[dict[str, Any]] = []
     sources: list[str] = []
     datasets = list(datasets)
-    _check_unique_ids(datasets)
+    _check_unique_ids(datasets, "backup")
+    _check_unique_ids(datasets, "schedule")
     for dataset in datasets:
         sources.append(dataset.source)
         for project in dataset.projects:
@@ -89,18 +100,39 @@ def combine(datasets: Iterable[Dataset]) -> Dataset:
                     f"{dataset.source}: short id {project.short_id} names both project "
                     f"{owner} and project {project.id}"
                 )
-            if known is None or project.short_id:
-                projects[project.id] = project
+            projects[project.id] = _merged(known, project)
             if project.short_id:
                 short_owner[project.short_id] = project.id
         backups.extend(dataset.backups)
+        schedules.extend(dataset.schedules)
     # Projects with no short id, or known only from a backup's projectId, get a derived one,
     # after every named short id is known so a derived one never takes a named one.
     unnamed = [p.id for p in projects.values() if not p.short_id]
     unnamed += [b["projectId"] for b in backups if b["projectId"] not in projects]
+    unnamed += [s["projectId"] for s in schedules if s["projectId"] not in projects]
     for project_id in dict.fromkeys(unnamed):
         short = derive_short_id(project_id, set(short_owner))
-        description = projects[project_id].description if project_id in projects else ""
-        projects[project_id] = ProjectInfo(project_id, short, description)
+        known = projects.get(project_id)
+        if known is None:
+            projects[project_id] = ProjectInfo(project_id, short)
+        else:
+            projects[project_id] = ProjectInfo(project_id, short, known.description, known.fields)
         short_owner[short] = project_id
-    return Dataset(tuple(projects.values()), tuple(backups), " + ".join(s for s in sources if s))
+    return Dataset(
+        tuple(projects.values()),
+        tuple(backups),
+        tuple(schedules),
+        " + ".join(s for s in sources if s),
+    )
+
+
+def _merged(known: ProjectInfo | None, project: ProjectInfo) -> ProjectInfo:
+    """A project named twice: the later naming wins field by field."""
+    if known is None:
+        return project
+    return ProjectInfo(
+        project.id,
+        project.short_id or known.short_id,
+        project.description or known.description,
+        MappingProxyType({**known.fields, **project.fields}),
+    )

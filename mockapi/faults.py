@@ -1,29 +1,28 @@
-"""Provoked failures: Prefer headers, server-side fault rules, and the rate limiter."""
+"""Provoked failures: the `Prefer` header and server-side fault rules."""
 
 from __future__ import annotations
 
-import math
 import random
 import re
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mockapi.errors import FieldError, ValidationFailed
+from mockapi.numbers import FractionRange, IntegerRange, NumberError, parse_integer
 
 MAX_DELAY_MS = 60_000
+MAX_COUNT = 1_000_000_000
+MAX_PROJECT_LENGTH = 100
+MAX_PREFER_LENGTH = 1024
 _PREFER_ITEM = re.compile(r"\s*([A-Za-z-]+)\s*=\s*\"?([^\";,]*)\"?\s*")
 
 
-def _forcible(status: int) -> bool:
-    # The operation's responses are 200, 429 and "default" (any error status).
+def forcible(status: int) -> bool:
+    """Whether a status can be forced: 200 (answer normally) or any 4xx/5xx."""
     return status == 200 or 400 <= status <= 599
-
-
-Status = Annotated[int, Field(ge=200, le=599, description="HTTP status to answer")]
 
 
 class FaultRule(BaseModel):
@@ -32,21 +31,31 @@ class FaultRule(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     project: str | None = Field(
-        None, description="Only requests for this project (UUID or short id); all if absent."
+        None,
+        max_length=MAX_PROJECT_LENGTH,
+        description="Only requests for this project (UUID or short id); all if absent.",
     )
-    status: Status | None = Field(None, description="Answer this status in the API's shape.")
+    status: Annotated[int, IntegerRange(200, 599)] | None = Field(
+        None, description="Answer this status in the API's shape (200 or 400-599)."
+    )
     drop: bool = Field(False, description="Close the connection without an answer.")
-    delayMs: int = Field(0, ge=0, le=MAX_DELAY_MS, description="Wait this long first (ms).")
-    delayMaxMs: int | None = Field(
-        None, ge=0, le=MAX_DELAY_MS, description="With delayMs: a random wait in the range."
+    delayMs: Annotated[int, IntegerRange(0, MAX_DELAY_MS)] = Field(
+        0, description="Wait this long first (ms)."
     )
-    probability: float = Field(1.0, ge=0.0, le=1.0, description="Fraction of requests hit.")
-    count: int | None = Field(None, ge=1, description="Only the next N hit requests.")
+    delayMaxMs: Annotated[int, IntegerRange(0, MAX_DELAY_MS)] | None = Field(
+        None, description="With delayMs: a random wait in the range."
+    )
+    probability: Annotated[float, FractionRange(0.0, 1.0)] = Field(
+        1.0, description="Fraction of matching requests hit; spread evenly, seeded."
+    )
+    count: Annotated[int, IntegerRange(1, MAX_COUNT)] | None = Field(
+        None, description="Only the next N hit requests."
+    )
 
     @model_validator(mode="after")
     def _check(self) -> FaultRule:
-        if self.status is not None and not _forcible(self.status):
-            raise ValueError("status must be 200 or a 4xx/5xx status the operation can answer")
+        if self.status is not None and not forcible(self.status):
+            raise ValueError("status must be 200 or a 4xx/5xx status")
         if self.delayMaxMs is not None and self.delayMaxMs < self.delayMs:
             raise ValueError("delayMaxMs must not be below delayMs")
         if self.status is None and not self.drop and not self.delayMs and not self.delayMaxMs:
@@ -56,11 +65,16 @@ class FaultRule(BaseModel):
 
 @dataclass
 class Outcome:
-    """What the faults decided for one request."""
+    """What the Prefer header and the fault rules decided for one request."""
 
     delay_s: float = 0.0
     status: int | None = None
     drop: bool = False
+
+    @property
+    def provoked(self) -> bool:
+        """True when anything differs from a normal answer."""
+        return bool(self.delay_s or self.drop or (self.status or 200) != 200)
 
 
 @dataclass
@@ -68,17 +82,19 @@ class _ActiveRule:
     id: int
     rule: FaultRule
     remaining: int | None
+    # Error diffusion: hits over the first N matches stay within 1 of probability x N.
+    carry: float
 
 
 class FaultRules:
-    """The active rules; seeded, so a run with the same requests repeats exactly."""
+    """The active rules; seeded, so the same requests meet the same faults on every run."""
 
-    def __init__(self, seed: int, rules: list[FaultRule] | None = None) -> None:
+    def __init__(self, seed: int, rules: Iterable[FaultRule] = ()) -> None:
         self._seed = seed
         self._random = random.Random(seed)
         self._rules: list[_ActiveRule] = []
         self._next_id = 1
-        for rule in rules or []:
+        for rule in rules:
             self.add(rule)
 
     def __bool__(self) -> bool:
@@ -88,7 +104,9 @@ class FaultRules:
         """Activate a rule; returns its id."""
         rule_id = self._next_id
         self._next_id += 1
-        self._rules.append(_ActiveRule(rule_id, rule, rule.count))
+        # The seed sets where in the cycle a rule starts, so seeds differ but every run
+        # with the same seed hits the same requests.
+        self._rules.append(_ActiveRule(rule_id, rule, rule.count, self._random.random()))
         return rule_id
 
     def remove(self, rule_id: int) -> bool:
@@ -96,11 +114,6 @@ class FaultRules:
         before = len(self._rules)
         self._rules = [r for r in self._rules if r.id != rule_id]
         return len(self._rules) != before
-
-    def clear(self) -> None:
-        """Deactivate every rule and restart the random sequence."""
-        self._rules.clear()
-        self._random = random.Random(self._seed)
 
     def listing(self) -> list[dict[str, Any]]:
         """The active rules with their ids and remaining counts."""
@@ -116,8 +129,11 @@ class FaultRules:
             rule = active.rule
             if rule.project is not None and not same_project(rule.project):
                 continue
-            if rule.probability < 1.0 and self._random.random() >= rule.probability:
-                continue
+            if rule.probability < 1.0:
+                active.carry += rule.probability
+                if active.carry < 1.0:
+                    continue
+                active.carry -= 1.0
             if rule.delayMaxMs is not None:
                 outcome.delay_s += self._random.uniform(rule.delayMs, rule.delayMaxMs) / 1000
             else:
@@ -132,80 +148,49 @@ class FaultRules:
         return outcome
 
 
-def parse_prefer(header: str) -> Outcome:
-    """Prism-style `Prefer: code=429, delay=250`; raise ValidationFailed on bad values."""
+def _prefer_error(kind: str, message: str, context: dict[str, str]) -> FieldError:
+    return FieldError("Prefer", kind, message, context, location="header")
+
+
+def parse_prefer(values: Iterable[str]) -> Outcome:
+    """Prism-style `Prefer: code=429, delay=250`, from every Prefer line (RFC 7240: the first
+    occurrence of a preference wins); raise ValidationFailed on bad values."""
+    text = ",".join(values)
+    if len(text) > MAX_PREFER_LENGTH:
+        raise ValidationFailed(
+            [
+                _prefer_error(
+                    "maxLength",
+                    f"String length must be less than or equal to {MAX_PREFER_LENGTH}",
+                    {"limit": str(MAX_PREFER_LENGTH)},
+                )
+            ]
+        )
     outcome = Outcome()
+    seen: set[str] = set()
     errors: list[FieldError] = []
-    for item in re.split(r"[,;]", header):
+    for item in re.split(r"[,;]", text):
         match = _PREFER_ITEM.fullmatch(item)
         if not match:
-            continue  # tokens without a value (e.g. `return=minimal`) are not ours
+            continue  # tokens without a value (e.g. `respond-async`) are not ours
         key, value = match[1].lower(), match[2].strip()
-        if key == "code":
-            if value.isdigit() and _forcible(int(value)):
-                outcome.status = int(value)
-            else:
-                errors.append(
-                    FieldError(
-                        "header.Prefer",
-                        f"Prefer code must be 200 or a 4xx/5xx status (got {value!r})",
+        if key in seen or key not in ("code", "delay"):
+            continue
+        seen.add(key)
+        try:
+            if key == "code":
+                status = parse_integer(value, 100, 599)
+                if not forcible(status):
+                    raise NumberError(
+                        "code must be one of the following: 200, 400-599",
                         "enum",
                         {"allowedValues": "200, 400-599"},
                     )
-                )
-        elif key == "delay":
-            if value.isdigit() and int(value) <= MAX_DELAY_MS:
-                outcome.delay_s = int(value) / 1000
+                outcome.status = status
             else:
-                errors.append(
-                    FieldError(
-                        "header.Prefer",
-                        f"Prefer delay must be whole milliseconds from 0 to {MAX_DELAY_MS} "
-                        f"(got {value!r})",
-                        "maximum",
-                        {"comparison": "<=", "limit": str(MAX_DELAY_MS)},
-                    )
-                )
+                outcome.delay_s = parse_integer(value, 0, MAX_DELAY_MS) / 1000
+        except NumberError as error:
+            errors.append(_prefer_error(error.kind, f"{key}: {error}", error.context))
     if errors:
         raise ValidationFailed(errors)
     return outcome
-
-
-class RateLimiter:
-    """A fixed window per token, as the real API limits; off when limit is 0."""
-
-    def __init__(self, limit: int, window_s: float, clock: Callable[[], float] = time.monotonic):
-        self.limit = limit
-        self.window_s = window_s
-        self._clock = clock
-        self._windows: dict[str, tuple[float, int]] = {}
-
-    @property
-    def enabled(self) -> bool:
-        """True when a limit is configured."""
-        return self.limit > 0
-
-    def configure(self, limit: int, window_s: float) -> None:
-        """Change the limit and window; counting starts afresh."""
-        self.limit, self.window_s = limit, window_s
-        self._windows.clear()
-
-    def reset(self) -> None:
-        """Forget every token's count."""
-        self._windows.clear()
-
-    def hit(self, key: str) -> tuple[bool, dict[str, str]]:
-        """Count one request for `key`; (allowed, X-RateLimit-* headers)."""
-        now = self._clock()
-        started, used = self._windows.get(key, (now, 0))
-        if now - started >= self.window_s:
-            started, used = now, 0
-        used += 1
-        self._windows[key] = (started, used)
-        reset = max(math.ceil(started + self.window_s - now), 0)
-        headers = {
-            "X-RateLimit-Limit": str(self.limit),
-            "X-RateLimit-Remaining": str(max(self.limit - used, 0)),
-            "X-RateLimit-Reset": str(reset),
-        }
-        return used <= self.limit, headers

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import orjson
 from pydantic import ValidationError
 
 from mockapi.dataset import Dataset, DatasetError, ProjectInfo, combine
-from mockapi.models import Project, ProjectBackup
+from mockapi.models import Project, ProjectBackup, ProjectBackupSchedule, WireModel
 
 MAX_REPORTED_ERRORS = 20
 
@@ -62,18 +63,21 @@ def parse_document(source: str, document: Any) -> tuple[Dataset, list[str]]:
     if isinstance(document, list):
         raw_projects: list[Any] = []
         raw_backups = document
+        raw_schedules: list[Any] = []
     elif isinstance(document, dict) and isinstance(document.get("backups"), list):
-        unknown = set(document) - {"projects", "backups"}
+        unknown = set(document) - {"projects", "backups", "schedules"}
         if unknown:
             return Dataset(), [f"{source}: unknown top-level key(s) {sorted(unknown)}"]
         raw_projects = document.get("projects", [])
         raw_backups = document.get("backups", [])
-        if not isinstance(raw_projects, list):
-            return Dataset(), [f"{source}: 'projects' must be an array"]
+        raw_schedules = document.get("schedules", [])
+        for key, value in (("projects", raw_projects), ("schedules", raw_schedules)):
+            if not isinstance(value, list):
+                return Dataset(), [f"{source}: '{key}' must be an array"]
     else:
         return Dataset(), [
             f"{source}: expected a JSON array of ProjectBackup objects, or an object with "
-            "'backups' (and optionally 'projects') arrays"
+            "'backups' (and optionally 'projects' and 'schedules') arrays"
         ]
 
     problems: list[str] = []
@@ -86,17 +90,27 @@ def parse_document(source: str, document: Any) -> tuple[Dataset, list[str]]:
             problems += [f"{source}: project {label}: {p}" for p in _field_problems(error)]
             continue
         wire = project.to_wire()
-        projects.append(
-            ProjectInfo(wire["id"], wire.get("shortId", ""), wire.get("description", ""))
-        )
-    backups: list[dict[str, Any]] = []
-    for position, raw in enumerate(raw_backups):
+        project_id = wire.pop("id")
+        short_id = wire.pop("shortId", "")
+        description = wire.pop("description", "")
+        projects.append(ProjectInfo(project_id, short_id, description, MappingProxyType(wire)))
+    backups = _validated(source, "backup", ProjectBackup, raw_backups, problems)
+    schedules = _validated(source, "schedule", ProjectBackupSchedule, raw_schedules, problems)
+    return Dataset(tuple(projects), tuple(backups), tuple(schedules), source), problems
+
+
+def _validated(
+    source: str, kind: str, model: type[WireModel], items: list[Any], problems: list[str]
+) -> list[dict[str, Any]]:
+    """Each item validated against its spec model, in wire format; problems appended."""
+    valid: list[dict[str, Any]] = []
+    for position, raw in enumerate(items):
         try:
-            backups.append(ProjectBackup.model_validate(raw).to_wire())
+            valid.append(model.model_validate(raw).to_wire())
         except ValidationError as error:
             label = _item_label(position, raw)
-            problems += [f"{source}: backup {label}: {p}" for p in _field_problems(error)]
-    return Dataset(tuple(projects), tuple(backups), source), problems
+            problems += [f"{source}: {kind} {label}: {p}" for p in _field_problems(error)]
+    return valid
 
 
 def load_file(path: Path) -> tuple[Dataset, list[str]]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from functools import cache, lru_cache
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -20,37 +18,13 @@ from pydantic import (
     model_validator,
 )
 
-FINAL_BACKUP_STATUSES = frozenset({"Completed", "Failed"})
+from mockapi.lifecycle import FINAL_BACKUP_STATUSES, check_cron, check_ttl
+from mockapi.timestamps import format_epoch_ms, format_timestamp
+
+__all__ = ["FINAL_BACKUP_STATUSES", "format_epoch_ms", "format_timestamp"]
+
+
 SHORT_ID_PATTERN = r"^p-[a-z0-9]{6}$"
-
-
-_DAY_MS = 86_400_000
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-@lru_cache(maxsize=65536)
-def _day_prefix(day: int) -> str:
-    date = _EPOCH + timedelta(days=day)
-    return f"{date.year:04d}-{date.month:02d}-{date.day:02d}T"
-
-
-@cache
-def _clock(seconds: int) -> str:
-    minutes, second = divmod(seconds, 60)
-    hour, minute = divmod(minutes, 60)
-    return f"{hour:02d}:{minute:02d}:{second:02d}."
-
-
-def format_epoch_ms(ms: int) -> str:
-    """Milliseconds since the epoch in the API's timestamp format (fast: generation's hot path)."""
-    day, rest = divmod(ms, _DAY_MS)
-    seconds, millis = divmod(rest, 1000)
-    return f"{_day_prefix(day)}{_clock(seconds)}{millis:03d}Z"
-
-
-def format_timestamp(value: datetime) -> str:
-    """RFC 3339 in UTC with milliseconds and `Z`, as the API sends timestamps."""
-    return format_epoch_ms((value - _EPOCH) // timedelta(milliseconds=1))
 
 
 def _require_string(value: Any) -> Any:
@@ -169,9 +143,76 @@ class ProjectBackup(WireModel):
     status: str
 
 
-class Project(WireModel):
-    """A project of the richer fixture format: its UUID, short id and a description."""
+SystemReadiness = Literal["creating", "ready", "unready"]
+ProjectStatus = Literal[
+    "pending", "ready", "preparingForVolumeMigration", "migratingVolume", "error", "disabled"
+]
+ProjectFeature = Literal["redis", "node", "runtimeApps", "container"]
+DisableReason = Literal["maliciousCode", "illegalContent", "maliciousConduct", "suspended"]
 
-    id: Uuid
-    shortId: Annotated[str, Field(pattern=SHORT_ID_PATTERN)] | None = None
+
+class VisitorSpec(WireModel):
+    """de.mittwald.v1.project.VisitorSpec."""
+
+    storage: str
+    visitors: int
+
+
+class HardwareSpec(WireModel):
+    """de.mittwald.v1.project.HardwareSpec."""
+
+    cpu: str | None = None
+    mem: str | None = None
+    memory: str | None = None
+    storage: str
+
+
+class Project(WireModel):
+    """A project of a fixture document: its UUID, plus any field of the spec's Project.
+
+    Fields left out are filled in deterministically from the UUID when served.
+    """
+
+    backupStorageUsageInBytes: int | None = None
+    backupStorageUsageInBytesSetAt: Timestamp | None = None
+    clusterDomain: str | None = None
+    clusterID: str | None = None
+    clusterId: str | None = None
+    createdAt: Timestamp | None = None
+    customerId: str | None = None
+    deletionRequested: bool | None = None
     description: str | None = None
+    directories: dict[str, str] | None = None
+    disableReason: DisableReason | None = None
+    disabledAt: Timestamp | None = None
+    enabled: bool | None = None
+    features: list[ProjectFeature] | None = None
+    id: Uuid
+    imageRefId: Uuid | None = None
+    isReady: bool | None = None
+    projectHostingId: Uuid | None = None
+    readiness: SystemReadiness | None = None
+    serverGroupId: str | None = None
+    serverId: Uuid | None = None
+    serverShortId: str | None = None
+    shortId: Annotated[str, Field(pattern=SHORT_ID_PATTERN)] | None = None
+    spec: VisitorSpec | HardwareSpec | None = Field(None, union_mode="left_to_right")
+    statisticsBaseDomain: str | None = None
+    status: ProjectStatus | None = None
+    statusSetAt: Timestamp | None = None
+    supportedFeatures: list[ProjectFeature] | None = None
+    webStorageUsageInBytes: int | None = None
+    webStorageUsageInBytesSetAt: Timestamp | None = None
+
+
+class ProjectBackupSchedule(WireModel):
+    """de.mittwald.v1.backup.ProjectBackupSchedule; field order is the spec's, alphabetical."""
+
+    createdAt: Timestamp | None = None
+    description: str | None = None
+    id: Uuid
+    isSystemBackup: bool
+    projectId: Uuid
+    schedule: Annotated[str, AfterValidator(check_cron)]
+    ttl: Annotated[str, AfterValidator(check_ttl)] | None = None
+    updatedAt: Timestamp | None = None

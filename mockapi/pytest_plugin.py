@@ -2,11 +2,13 @@
 
 Override `mockapi_settings` or `mockapi_dataset` in your conftest.py to change what the
 session's server serves; `mockapi_server` hands each test the server, reset beforehand.
+Settings come only from code: the shell's MOCKAPI_* variables never reach them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -41,3 +43,10 @@ def mockapi_server(mockapi_session_server: MockServer) -> MockServer:
     """The session's server, reset to its startup state before this test."""
     mockapi_session_server.reset()
     return mockapi_session_server
+
+
+@pytest.fixture
+def mockapi_client(mockapi_server: MockServer) -> Iterator[Any]:
+    """A synchronous client on the same app and state as `mockapi_server`, without a socket."""
+    with mockapi_server.client() as client:
+        yield client

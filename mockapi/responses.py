@@ -1,21 +1,43 @@
-"""Turn a Page into the 200 response: a JSON array of ready bytes plus X-Pagination-* headers."""
+"""Answers of the API: pages with their X-Pagination-* headers, single objects, nothing."""
 
 from __future__ import annotations
 
-from starlette.responses import Response
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
 
 from mockapi.store import Page
 
 
-def page_response(page: Page) -> Response:
-    """The list operation's 200: body joined from pre-serialised items, four headers."""
-    return Response(
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """An operation's answer: status, JSON body bytes (None: no body) and extra headers."""
+
+    status: int
+    body: bytes | None = None
+    headers: tuple[tuple[bytes, bytes], ...] = ()
+    content_type: bytes = b"application/json"
+
+
+def page_reply(page: Page) -> Reply:
+    """A list's 200: a JSON array joined from ready items, and the four pagination headers."""
+    paging = page.paging
+    return Reply(
+        200,
         b"[" + b",".join(page.items) + b"]",
-        media_type="application/json",
-        headers={
-            "X-Pagination-Limit": str(page.limit),
-            "X-Pagination-Skip": str(page.skip),
-            "X-Pagination-Page": str(page.skip // page.limit + 1),
-            "X-Pagination-TotalCount": str(page.total),
-        },
+        (
+            (b"x-pagination-limit", str(paging.limit).encode()),
+            (b"x-pagination-skip", str(paging.skip).encode()),
+            (b"x-pagination-page", str(paging.page).encode()),
+            (b"x-pagination-totalcount", str(page.total).encode()),
+        ),
     )
+
+
+def object_reply(value: dict[str, Any] | bytes, status: int = 200) -> Reply:
+    """One object as JSON (ready bytes are sent as they are)."""
+    return Reply(status, value if isinstance(value, bytes) else orjson.dumps(value))
+
+
+NO_CONTENT = Reply(204)

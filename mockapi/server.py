@@ -3,83 +3,72 @@
 from __future__ import annotations
 
 import contextlib
-import copy
 import gc
+import resource
+import socket
 import sys
 import threading
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from types import TracebackType
 from typing import Any
 
-import orjson
 import uvicorn
-from fastapi import FastAPI
-from uvicorn.config import LOGGING_CONFIG
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from mockapi.app import create_app
+from mockapi.app import MockApp, create_app
+from mockapi.clock import ClockMode
 from mockapi.dataset import Dataset, ProjectInfo
 from mockapi.faults import FaultRule
 from mockapi.loading import load_dataset
+from mockapi.logs import configure_logging
 from mockapi.progress import progress_reporter
+from mockapi.protocol import protocol_class
 from mockapi.settings import Settings
 from mockapi.state import MockState
 from mockapi.store import Store
-from mockapi.workers import run_forked
+
+READY_PROJECTS_SHOWN = 5
+# In-flight requests finish on SIGTERM, but a stop never waits longer than this.
+GRACEFUL_SHUTDOWN_S = 5
 
 
-def _log_config(access_log: bool) -> dict[str, Any]:
-    # uvicorn's own start-up chatter is dropped: the mock prints one ready line instead.
-    config = copy.deepcopy(LOGGING_CONFIG)
-    config["loggers"]["uvicorn.error"]["level"] = "WARNING"
-    config["filters"] = {"drops": {"()": "mockapi.middleware.DropLogFilter"}}
-    config["handlers"]["default"]["filters"] = ["drops"]
-    config["loggers"]["uvicorn.access"]["level"] = "INFO" if access_log else "WARNING"
-    return config
+def bind(settings: Settings) -> socket.socket:
+    """The listening socket, bound before anything is served (port 0 picks a free one)."""
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((settings.host, settings.port))
+    except BaseException:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
 
 
-class _JsonErrorHttpTools(HttpToolsProtocol):
-    """uvicorn's httptools protocol, answering unparsable requests in the API's error shape.
-
-    Why: the parser refuses oversized or malformed requests (over 80 kB of request line and
-    headers) before the app sees them, and uvicorn's plain-text 400 would break clients that
-    expect `{"type", "message"}` on every non-200 answer.
-    """
-
-    def send_400_response(self, msg: str) -> None:
-        body = orjson.dumps({"type": "BadRequestError", "message": msg})
-        self.transport.write(
-            b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\n"
-            b"content-length: " + str(len(body)).encode() + b"\r\nconnection: close\r\n\r\n" + body
-        )
-        self.transport.close()
-
-
-def _uvicorn_config(app: FastAPI, settings: Settings) -> uvicorn.Config:
+def uvicorn_config(app: MockApp, settings: Settings) -> uvicorn.Config:
+    """uvicorn as mockapi runs it: its own protocol, logs, timeouts and limits."""
     return uvicorn.Config(
         app,
-        host=settings.host,
-        port=settings.port,
-        access_log=settings.access_log,
-        log_config=_log_config(settings.access_log),
+        access_log=False,  # mockapi writes its own, batched
+        log_config=None,
         lifespan="off",
-        http=_JsonErrorHttpTools,
+        http=protocol_class(
+            settings.max_header_bytes, settings.timeout_headers, settings.limit_concurrency
+        ),
         server_header=False,
-        # In-flight requests finish on SIGTERM, but a stop never waits longer than this.
-        timeout_graceful_shutdown=5,
+        date_header=False,  # the date comes from the mock's clock
+        timeout_keep_alive=settings.timeout_keep_alive,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
     )
 
 
 class _Server(uvicorn.Server):
-    """uvicorn.Server that knows the port it actually bound (port 0 picks one)."""
+    """uvicorn.Server with a hook once listening, and a clean exit on SIGTERM."""
 
     on_ready: Any = None
-
-    @property
-    def bound_port(self) -> int:
-        """The listening port, once started."""
-        return int(self.servers[0].sockets[0].getsockname()[1])
+    watcher: Any = None
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
@@ -94,64 +83,111 @@ class _Server(uvicorn.Server):
         if self.started and self.on_ready is not None:
             self.on_ready(self)
 
+    async def shutdown(self, sockets: Any = None) -> None:
+        await super().shutdown(sockets)
+        access = self.config.loaded_app.access_log if self.config.loaded else None
+        if access is not None:
+            access.flush()
 
-def ready_line(settings: Settings, port: int, store: Store) -> str:
-    """The one line printed on start: URL, what is loaded, and a curl to paste."""
-    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
-    if ":" in host:
-        host = f"[{host}]"
-    url = f"http://{host}:{port}"
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def ready_line(settings: Settings, url: str, store: Store) -> str:
+    """The one line printed on start: version, URL, what is loaded, short ids and a curl."""
+    from mockapi import __version__
+
     origin = "built-in default dataset" if settings.uses_default_dataset else store.source
-    example = max(store.projects.values(), key=lambda p: len(p.json), default=None)
+    if len(origin) > 60:
+        origin = origin[:57] + "..."
+    records = sorted(store.projects.values(), key=lambda r: -len(r.backups))
+    shorts = [r.info.short_id for r in records[:READY_PROJECTS_SHOWN]]
+    more = len(records) - len(shorts)
+    named = ", ".join(shorts) + (f" and {more} more (GET {url}/_mockapi/projects)" if more else "")
     curl = ""
-    if example is not None:
+    if records:
         # Configured tokens are secrets and never printed; the curl names a placeholder then.
         token = "<one of your --tokens>" if settings.tokens else "demo"
         header = "" if settings.auth == "none" else f" -H 'x-access-token: {token}'"
-        path = f"/v2/projects/{example.info.short_id}/backups?limit=5"
+        path = f"/v2/projects/{records[0].info.short_id}/backups?limit=5"
         curl = f" | try: curl -i{header} '{url}{path}'"
     return (
-        f"mockapi serving {len(store.projects)} projects, {store.backup_count} backups "
+        f"mockapi {__version__} serving {_plural(len(store.projects), 'project')}"
+        f"{' (' + named + ')' if named else ''}, {_plural(store.backup_count, 'backup')} "
         f"({origin or 'no data'}) at {url}{curl}"
     )
 
 
+def _more_file_descriptors() -> None:
+    # Many clients at once should meet the connection limit, not the process's fd limit.
+    with contextlib.suppress(ValueError, OSError):
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if soft < hard:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
 def serve(settings: Settings) -> int:
     """Load, print the ready line, and serve until SIGTERM or Ctrl-C; the CLI's `serve`."""
+    from mockapi.workers import run_forked
+
+    configure_logging(settings.log_format.value == "json")
+    _more_file_descriptors()
+    sock = bind(settings)
+    port = int(sock.getsockname()[1])
+    url = settings.base_url(port)
     total = settings.projects * settings.backups_per_project if settings.seed is not None else 0
-    app = create_app(settings, load_dataset(settings, progress_reporter(sys.stderr, total)))
-    store = app.state.mockapi.store
-    config = _uvicorn_config(app, settings)
+    dataset = load_dataset(settings, progress_reporter(sys.stderr, total))
+    app = create_app(settings, dataset, url)
     # The loaded data never changes shape again: moving it out of the collector's reach
     # keeps GC pauses off the request path (and keeps forked workers' pages shared).
     gc.collect()
     gc.freeze()
+    config = uvicorn_config(app, settings)
+    line = ready_line(settings, url, app.mock.store)
     if settings.workers == 1:
         server = _Server(config)
-        server.on_ready = lambda s: print(ready_line(settings, s.bound_port, store), flush=True)
-        server.run()
+
+        def ready(_: _Server) -> None:
+            if settings.watch:
+                from mockapi.watch import start_watching
+
+                server.watcher = start_watching(settings, app.mock)
+            print(line, flush=True)
+
+        server.on_ready = ready
+        server.run(sockets=[sock])
         return 0
-    sock = config.bind_socket()
-    # Listen before saying "ready": connections then queue until a worker accepts them,
-    # instead of being refused while the workers start.
+    # Listen before saying "ready": connections then queue until a worker accepts them.
     sock.listen(config.backlog)
-    port = int(sock.getsockname()[1])
-    print(f"{ready_line(settings, port, store)} | {settings.workers} workers", flush=True)
-    return run_forked(settings.workers, sock, lambda: _Server(config).run(sockets=[sock]))
+    print(f"{line} | {settings.workers} workers, read-only API", flush=True)
+
+    def run_worker(index: int) -> None:
+        app.mock.trace_ids = type(app.mock.trace_ids)(index)
+        _Server(config).run(sockets=[sock])
+
+    return run_forked(settings.workers, sock, run_worker)
 
 
 class MockServer:
-    """A real mockapi HTTP server in a background thread, on 127.0.0.1 and a free port."""
+    """A real mockapi HTTP server in a background thread, on 127.0.0.1 and a free port.
+
+    Settings come only from code; the clock is frozen unless the settings say otherwise.
+    """
 
     def __init__(self, settings: Settings | None = None, dataset: Dataset | None = None) -> None:
-        self.settings = (settings or Settings()).model_copy(
-            update={"host": "127.0.0.1", "port": 0, "access_log": False, "workers": 1}
-        )
-        self.app = create_app(self.settings, dataset)
-        self.state: MockState = self.app.state.mockapi
-        self._server = _Server(_uvicorn_config(self.app, self.settings))
+        given = settings or Settings()
+        changes: dict[str, Any] = {"host": "127.0.0.1", "port": 0, "access_log": False}
+        changes["workers"] = 1
+        if "clock" not in given.model_fields_set:
+            changes["clock"] = ClockMode.FROZEN
+        self.settings = given.model_copy(update=changes)
+        self._socket = bind(self.settings)
+        self.port = int(self._socket.getsockname()[1])
+        self.app = create_app(self.settings, dataset, self.settings.base_url(self.port))
+        self.state: MockState = self.app.mock
+        self._server = _Server(uvicorn_config(self.app, self.settings))
         self._thread: threading.Thread | None = None
-        self.port = 0
 
     @property
     def url(self) -> str:
@@ -160,14 +196,15 @@ class MockServer:
 
     def start(self, timeout: float = 10.0) -> MockServer:
         """Start serving and wait until the port accepts requests."""
-        self._thread = threading.Thread(target=self._server.run, name="mockapi", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._socket]}, name="mockapi", daemon=True
+        )
         self._thread.start()
         deadline = time.monotonic() + timeout
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("mockapi server did not start")
             time.sleep(0.005)
-        self.port = self._server.bound_port
         return self
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -176,6 +213,7 @@ class MockServer:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+        self._socket.close()
 
     def __enter__(self) -> MockServer:
         return self.start()
@@ -189,35 +227,52 @@ class MockServer:
         self.stop()
 
     def api_url(self, project: str) -> str:
-        """URL of the list operation for a project (UUID or short id)."""
+        """URL of the backup list of a project (UUID or short id)."""
         return f"{self.url}/v2/projects/{project}/backups"
 
+    def transport(self) -> Any:
+        """An httpx2 ASGI transport to this server's app and state: tests without a socket."""
+        import httpx2
+
+        return httpx2.ASGITransport(app=self.app, client=("127.0.0.1", 12345))
+
+    def client(self, **kwargs: Any) -> Any:
+        """A ready synchronous client (Starlette's TestClient) on this server's app and state."""
+        from starlette.testclient import TestClient
+
+        return TestClient(self.app, base_url=self.url, **kwargs)
+
     def reset(self) -> None:
-        """Startup data, empty journal, startup faults, fresh rate limits."""
+        """Startup data and clock, empty journal, startup faults, fresh rate limits."""
         self.state.reset()
 
     def put_backups(self, data: list[dict[str, Any]] | dict[str, Any]) -> None:
-        """Serve only these backups: a list of ProjectBackup dicts or a fixture document."""
-        self.state.replace_document(data, source="put_backups")
+        """Serve only this data: a list of ProjectBackup dicts or a fixture document."""
+        self.state.serve(self.state.build(self.state.validated(data, "put_backups")))
 
     def add_backups(self, data: list[dict[str, Any]] | dict[str, Any]) -> None:
-        """Serve these backups beside the current ones."""
-        self.state.replace_document(data, add=True, source="add_backups")
+        """Serve this data beside the current data."""
+        self.state.add(self.state.validated(data, "add_backups"))
 
     def use_default_dataset(self) -> None:
         """Serve the built-in default dataset."""
-        self.state.use_default_dataset()
+        from mockapi.loading import load_default_dataset
+
+        self.state.serve(self.state.build(load_default_dataset(self.settings.now)))
 
     def use_generated(self, seed: int, projects: int = 3, backups_per_project: int = 30) -> None:
-        """Serve generated data."""
-        self.state.use_generated(seed, projects, backups_per_project)
+        """Serve generated data (made for the clock's now)."""
+        from mockapi.generate import GenerationOptions, generate
+
+        options = GenerationOptions(seed, projects, backups_per_project, self.state.clock.now())
+        self.state.serve(self.state.build(generate(options)))
 
     def projects(self) -> list[ProjectInfo]:
         """The projects served now (id, short_id, description)."""
         return self.state.projects()
 
     def journal(self) -> list[dict[str, Any]]:
-        """Requests received since the last reset: method, path, query, status, time."""
+        """Requests received since the last reset: method, path, query, status, time, body."""
         return self.state.read_journal()
 
     def clear_journal(self) -> None:
@@ -236,6 +291,18 @@ class MockServer:
         """Deactivate every fault rule."""
         self.state.clear_faults()
 
-    def set_rate_limit(self, limit: int, window_s: float = 60.0) -> None:
-        """Limit requests per token per window; 0 turns it off."""
+    def set_rate_limit(self, limit: int, window_s: int = 600) -> None:
+        """Enforce `limit` requests per token per window; 0 turns enforcement off."""
         self.state.set_rate_limit(limit, window_s)
+
+    def now(self) -> datetime:
+        """The mock clock's now."""
+        return self.state.clock.now()
+
+    def advance_clock(self, seconds: float) -> None:
+        """Move the clock forward; what falls due on the way happens, in order."""
+        self.state.advance_clock(seconds)
+
+    def set_now(self, when: datetime) -> None:
+        """Move the clock forward to `when` (never backwards)."""
+        self.state.set_now(when)

@@ -1,38 +1,86 @@
-"""The mutable part of a running mock, and every control over it (HTTP and pytest alike)."""
+"""The running mock's state, and every control over it (HTTP, pytest and CLI alike).
+
+The store is the single owner of data; this module holds which store is served, the clock
+that moves it, and the per-run companions: journal, faults, rate limits and trace ids.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from mockapi.clock import Clock
 from mockapi.dataset import Dataset, DatasetError, ProjectInfo, combine
 from mockapi.errors import Conflict
-from mockapi.faults import FaultRule, FaultRules, RateLimiter
+from mockapi.faults import FaultRule, FaultRules
 from mockapi.fixtures import FixtureError, parse_document
-from mockapi.generate import GenerationOptions, generate, to_document
 from mockapi.journal import Journal
-from mockapi.loading import load_default_dataset
+from mockapi.lifecycle import Durations
+from mockapi.ratelimit import RateLimiter
 from mockapi.settings import Settings
-from mockapi.store import Store
+from mockapi.store import Store, StoreConfig
+from mockapi.timestamps import format_epoch_ms
+from mockapi.tracing import TraceIds
+
+
+def store_config(settings: Settings, public_url: str) -> StoreConfig:
+    """What the store needs from the settings."""
+    durations = Durations(
+        backup_s=settings.backup_seconds,
+        export_s=settings.export_seconds,
+        restore_s=settings.restore_seconds,
+        export_valid_days=settings.export_valid_days,
+    )
+    return StoreConfig(durations, public_url, settings.seed or 0)
 
 
 class MockState:
-    """The served store plus journal, faults and rate limits; each change is one swap.
+    """The served store on its clock, plus journal, faults, rate limits and trace ids.
 
-    Readers take `self.store` once per request, so a replacement is seen wholly or not at all.
+    Readers take `current()` once per request. The startup store is never changed: the
+    first change works on a copy, and a reset serves the startup store again.
     """
 
-    def __init__(self, settings: Settings, store: Store) -> None:
+    def __init__(
+        self, settings: Settings, dataset: Dataset, public_url: str, worker: int = 0
+    ) -> None:
         self.settings = settings
-        self.store = store
-        self.startup_store = store
+        self.public_url = public_url
+        self.clock = Clock(settings.now, settings.clock)
+        self.startup = Store(dataset, self.clock.start_ms, store_config(settings, public_url))
+        self.store = self.startup
         self.journal = Journal(settings.journal_size)
-        self.faults = FaultRules(settings.fault_seed, list(settings.faults))
-        self.rate_limiter = RateLimiter(settings.rate_limit, settings.rate_limit_window)
+        self.faults = FaultRules(settings.fault_seed, settings.faults)
+        self.rate_limiter = RateLimiter(
+            settings.rate_limit,
+            settings.rate_limit_window,
+            settings.rate_limit_enforce,
+            settings.rate_limit_clients,
+        )
+        self.trace_ids = TraceIds(worker)
+        self.read_only = settings.workers > 1
+
+    # --- the served store ----------------------------------------------------------------
+
+    def current(self) -> Store:
+        """The served store, with everything due by the clock's now done."""
+        store, now = self.store, self.clock.now_ms()
+        due = store.next_event_ms
+        if due is not None and due <= now:
+            self.writable().advance(now)
+            return self.store
+        store.now_ms = max(store.now_ms, now)
+        return store
+
+    def writable(self) -> Store:
+        """The served store, copied from the startup one on the first change."""
+        if self.store is self.startup:
+            self.store = self.startup.copy()
+        return self.store
 
     def check_writable(self) -> None:
         """Raise Conflict when runtime changes cannot reach every worker."""
-        # Each forked worker holds its own copy: a change would reach one worker only.
-        if self.settings.workers > 1:
+        if self.read_only:
             raise Conflict(
                 f"runtime changes are refused with --workers {self.settings.workers}: every "
                 "worker holds its own copy of the data and would diverge; use --workers 1, "
@@ -40,56 +88,73 @@ class MockState:
             )
 
     def reset(self) -> None:
-        """Back to the startup dataset, empty journal, startup faults, fresh rate limits."""
+        """Startup data and clock, empty journal, startup faults, fresh rate limits."""
         self.check_writable()
-        self.store = self.startup_store
+        self.store = self.startup
+        self.clock.restart()
         self.journal.clear()
-        self.faults = FaultRules(self.settings.fault_seed, list(self.settings.faults))
-        self.rate_limiter.configure(self.settings.rate_limit, self.settings.rate_limit_window)
+        self.faults = FaultRules(self.settings.fault_seed, self.settings.faults)
+        settings = self.settings
+        self.rate_limiter.configure(
+            settings.rate_limit, settings.rate_limit_window, settings.rate_limit_enforce
+        )
+        self.trace_ids.restart()
 
-    def replace(self, dataset: Dataset) -> None:
-        """Serve exactly this dataset from now on."""
+    def build(self, dataset: Dataset) -> Store:
+        """A new store for a dataset, on the clock's now (heavy: callers run it off-loop)."""
+        return Store(dataset, self.clock.now_ms(), self.startup.config)
+
+    def serve(self, store: Store) -> None:
+        """Serve a built store from now on (one swap: readers see it wholly or not at all)."""
         self.check_writable()
-        self.store = Store(combine([dataset]))
+        self.store = store
+
+    def reload(self, store: Store) -> None:
+        """Serve a reloaded startup dataset: it is also what a reset brings back from now on."""
+        self.startup = store
+        self.store = store
 
     def add(self, dataset: Dataset) -> None:
-        """Serve this dataset beside the current one (backup ids must stay unique)."""
+        """Serve this dataset beside the current data (ids must stay unique)."""
         self.check_writable()
         try:
-            merged = combine([self.store.to_dataset(), dataset])
+            self.writable().add(dataset)
         except DatasetError as error:
             raise FixtureError(str(error)) from None
-        self.store = Store(merged)
 
-    def replace_document(self, document: Any, add: bool = False, source: str = "body") -> None:
-        """Validate a fixture-format document (array or {projects, backups}) and load it."""
-        self.check_writable()
+    def validated(self, document: Any, source: str) -> Dataset:
+        """A fixture-format document validated into a dataset; FixtureError if it is bad."""
         dataset, problems = parse_document(source, document)
         if problems:
-            raise FixtureError("invalid fixture data:\n  " + "\n  ".join(problems))
-        if add:
-            self.add(dataset)
-        else:
-            self.replace(dataset)
-
-    def use_default_dataset(self) -> None:
-        """Serve the built-in default dataset."""
-        self.replace(load_default_dataset())
-
-    def use_generated(
-        self, seed: int, projects: int = 3, backups_per_project: int = 30, now: Any = None
-    ) -> None:
-        """Serve freshly generated data."""
-        options = GenerationOptions(seed, projects, backups_per_project, now or self.settings.now)
-        self.replace(generate(options))
-
-    def document(self) -> dict[str, Any]:
-        """The current data in the richer fixture format."""
-        return to_document(self.store.to_dataset())
+            raise FixtureError("invalid fixture data:\n  " + "\n  ".join(problems[:20]))
+        try:
+            return combine([dataset])
+        except DatasetError as error:
+            raise FixtureError(str(error)) from None
 
     def projects(self) -> list[ProjectInfo]:
         """The projects served now."""
-        return [p.info for p in self.store.projects.values()]
+        return [record.info for record in self.current().projects.values()]
+
+    # --- the clock -----------------------------------------------------------------------
+
+    def advance_clock(self, seconds: float) -> None:
+        """Move the clock forward and let what falls due happen."""
+        self.check_writable()
+        self.clock.advance(seconds)
+        self.current()
+
+    def set_now(self, when: datetime) -> None:
+        """Move the clock forward to `when` (never backwards)."""
+        self.check_writable()
+        self.clock.set_now(when)
+        self.current()
+
+    def clock_state(self) -> dict[str, Any]:
+        """`{"now": ..., "mode": ...}` as the control API shows it."""
+        return {"now": format_epoch_ms(self.clock.now_ms()), "mode": self.clock.mode.value}
+
+    # --- faults, rate limits, journal ----------------------------------------------------
 
     def add_fault(self, rule: FaultRule) -> int:
         """Activate a fault rule; returns its id."""
@@ -104,12 +169,15 @@ class MockState:
     def clear_faults(self) -> None:
         """Deactivate every fault rule."""
         self.check_writable()
-        self.faults.clear()
+        self.faults = FaultRules(self.settings.fault_seed)
 
-    def set_rate_limit(self, limit: int, window_s: float = 60.0) -> None:
-        """Limit requests per token per window (0 turns limiting off)."""
+    def set_rate_limit(self, limit: int, window_s: int = 600) -> None:
+        """Enforce `limit` requests per token per window; 0 turns enforcement off."""
         self.check_writable()
-        self.rate_limiter.configure(limit, window_s)
+        if limit > 0:
+            self.rate_limiter.configure(limit, window_s, True)
+        else:
+            self.rate_limiter.configure(self.settings.rate_limit, window_s, False)
 
     def read_journal(self) -> list[dict[str, Any]]:
         """The journal's entries, oldest first."""

@@ -118,6 +118,8 @@ def make_api() -> Iterator[Callable[..., SpecClient]]:
     def build(dataset: Dataset | str | None = "table", **settings: Any) -> SpecClient:
         chosen = table_dataset() if dataset == "table" else dataset
         assert not isinstance(chosen, str)
+        # Tests run on a frozen clock unless they ask for a running one.
+        settings.setdefault("clock", "frozen")
         app = create_app(Settings(**settings), chosen)
         client = TestClient(app)
         clients.append(client)

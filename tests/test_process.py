@@ -17,7 +17,7 @@ import httpx2
 import pytest
 
 from mockapi.settings import Settings
-from tests.support import assert_matches_spec
+from tests.support import check_answer
 
 MOCKAPI = [str(Path(sys.executable).parent / "mockapi")]
 READY = re.compile(r"^mockapi serving (\d+) projects, (\d+) backups \((.+)\) at (http://\S+)")
@@ -73,7 +73,7 @@ def test_serve_from_any_folder_answers_over_http(tmp_path: Path, running: list[R
     assert curl_url
     response = httpx2.get(curl_url[1], headers={"x-access-token": "demo"})
     assert response.status_code == 200
-    assert_matches_spec("GET", curl_url[1], 200, response.headers, response.content)
+    check_answer("GET", curl_url[1], 200, response.headers, response.content)
     assert httpx2.get(f"{server.url}/_mockapi/health").json()["status"] == "ok"
 
 

@@ -1,0 +1,243 @@
+"""Request bodies of the API's write operations, parsed once into frozen models.
+
+Pydantic checks the spec's types; every problem becomes a FieldError with the bare field
+name and a JSON-schema keyword, exactly as query parameters report theirs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic import Field as _Field
+
+from mockapi.errors import FieldError, InvalidValue, ValidationFailed
+from mockapi.lifecycle import check_cron, check_ttl
+
+_RFC3339 = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?"
+    r"([Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+MAX_TEXT = 4096
+MAX_PATHS = 100
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def _date_time(value: Any) -> datetime:
+    if not isinstance(value, str):
+        given = _json_type(value)
+        raise InvalidValue(
+            f"Invalid type. Expected: string, given: {given}", "type", {"type": "string"}
+        )
+    if not _RFC3339.fullmatch(value):
+        raise InvalidValue("Does not match format 'date-time'", "format", {"format": "date-time"})
+    return datetime.fromisoformat(value.replace("z", "Z").replace("t", "T"))
+
+
+def _uuid(value: str) -> str:
+    if not _UUID.fullmatch(value):
+        raise InvalidValue("Does not match format 'uuid'", "format", {"format": "uuid"})
+    return value.lower()
+
+
+def _rule(check: Any, kind: str) -> Any:
+    def validate(value: str) -> str:
+        try:
+            return str(check(value))
+        except ValueError as error:
+            raise InvalidValue(str(error), kind, {kind: value[:100]}) from None
+
+    return AfterValidator(validate)
+
+
+DateTime = Annotated[datetime, BeforeValidator(_date_time)]
+Text = Annotated[str, _Field(max_length=MAX_TEXT)]
+Uuid = Annotated[str, _Field(max_length=36), AfterValidator(_uuid)]
+Cron = Annotated[str, _Field(max_length=100), _rule(check_cron, "schedule")]
+Ttl = Annotated[str, _Field(max_length=20), _rule(check_ttl, "ttl")]
+Path = Annotated[str, _Field(max_length=MAX_TEXT)]
+
+
+class Body(BaseModel):
+    """Base of request bodies: JSON types strictly, unknown fields ignored (as the API does)."""
+
+    model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
+
+
+class CreateBackup(Body):
+    """backup-create-project-backup."""
+
+    description: Text | None = None
+    expirationTime: DateTime
+
+
+class UpdateBackup(Body):
+    """backup-update-project-backup (and the two deprecated single-field forms)."""
+
+    description: Text | None = None
+    expirationTime: DateTime | None = None
+
+
+class CreateExport(Body):
+    """backup-create-project-backup-export."""
+
+    format: Literal["tar", "zip"]
+    password: Text | None = None
+
+
+class DatabaseRestore(Body):
+    """de.mittwald.v1.backup.ProjectBackupRestoreDatabaseRequest."""
+
+    databaseBackupDump: Text
+    targetDatabaseId: Uuid
+
+
+class PathRestore(Body):
+    """de.mittwald.v1.backup.ProjectBackupRestorePathRequest."""
+
+    clearTargetPath: bool = False
+    sourcePaths: Annotated[list[Path], _Field(min_length=1, max_length=MAX_PATHS)]
+    targetRestorePath: Path | None = None
+
+
+class Restore(Body):
+    """de.mittwald.v1.backup.ProjectBackupRestoreRequest."""
+
+    databaseRestores: Annotated[list[DatabaseRestore], _Field(max_length=MAX_PATHS)] | None = None
+    pathRestore: PathRestore | None = None
+
+
+class RestorePathDeprecated(Body):
+    """de.mittwald.v1.backup.ProjectBackupRestorePathRequestDeprecated."""
+
+    clearTargetPath: bool = False
+    sourcePath: Path
+    targetPath: Path | None = None
+
+
+class CreateSchedule(Body):
+    """backup-create-project-backup-schedule."""
+
+    description: Text | None = None
+    schedule: Cron
+    ttl: Ttl
+
+
+class UpdateSchedule(Body):
+    """backup-update-project-backup-schedule."""
+
+    description: Text | None = None
+    schedule: Cron | None = None
+    ttl: Ttl | None = None
+
+
+def parse_body(model: type[Model], body: Any, required: bool = True) -> Model:
+    """The body as `model`; ValidationFailed naming every bad field."""
+    if body is None:
+        if required:
+            raise ValidationFailed(
+                [FieldError("", "required", "A request body is required", {}, "body")]
+            )
+        body = {}
+    if not isinstance(body, dict):
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "",
+                    "type",
+                    f"Invalid type. Expected: object, given: {_json_type(body)}",
+                    {"type": "object"},
+                    "body",
+                )
+            ]
+        )
+    try:
+        return model.model_validate(body)
+    except ValidationError as error:
+        raise ValidationFailed(field_errors(error.errors(include_url=False), "body")) from None
+
+
+_TYPE_NAMES = {
+    "string_type": "string",
+    "bool_type": "boolean",
+    "list_type": "array",
+    "dict_type": "object",
+    "model_type": "object",
+    "model_attributes_type": "object",
+    "int_type": "integer",
+    "float_type": "number",
+}
+
+
+def field_errors(details: Iterable[Mapping[str, Any]], location: str) -> list[FieldError]:
+    """Pydantic error details as the API's validation error items."""
+    errors = []
+    for detail in details:
+        loc: Sequence[Any] = [p for p in detail["loc"] if p != location]
+        name = _js_path(loc)
+        kind, message, context = _describe(detail, name)
+        errors.append(FieldError(name, kind, message, context, location))
+    return errors
+
+
+def _describe(detail: Mapping[str, Any], name: str) -> tuple[str, str, dict[str, str]]:
+    error_type = detail["type"]
+    cause = (detail.get("ctx") or {}).get("error")
+    if isinstance(cause, InvalidValue):
+        return cause.kind, str(cause), cause.context
+    if error_type == "missing":
+        field = name.rsplit(".", 1)[-1]
+        return "required", f"{field} is required", {"missingProperty": field}
+    if error_type in _TYPE_NAMES:
+        expected = _TYPE_NAMES[error_type]
+        given = _json_type(detail.get("input"))
+        return "type", f"Invalid type. Expected: {expected}, given: {given}", {"type": expected}
+    if error_type in ("literal_error", "enum"):
+        allowed = str((detail.get("ctx") or {}).get("expected", ""))
+        values = ", ".join(v.strip().strip("'") for v in re.split(r",| or ", allowed) if v.strip())
+        field = name.rsplit(".", 1)[-1]
+        shown = ", ".join(f'"{v}"' for v in values.split(", "))
+        return "enum", f"{field} must be one of the following: {shown}", {"allowedValues": values}
+    if error_type == "string_too_long":
+        limit = str((detail.get("ctx") or {}).get("max_length", ""))
+        return "maxLength", f"String length must be less than or equal to {limit}", {"limit": limit}
+    if error_type == "too_long":
+        limit = str((detail.get("ctx") or {}).get("max_length", ""))
+        return "maxItems", f"Array must have at most {limit} items", {"limit": limit}
+    if error_type == "too_short":
+        limit = str((detail.get("ctx") or {}).get("min_length", ""))
+        return "minItems", f"Array must have at least {limit} items", {"limit": limit}
+    message = str(detail.get("msg", "invalid value")).removeprefix("Value error, ")
+    return "invalid", message, {}
+
+
+def _js_path(loc: Sequence[Any]) -> str:
+    """('a', 0, 'b') as 'a[0].b': the spec's JavaScript property access notation."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"

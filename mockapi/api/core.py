@@ -1,0 +1,415 @@
+"""The API's request pipeline: route, Prefer, credential, rate limit, faults, body, handler.
+
+Every mittwald API path is answered here, ahead of FastAPI (which serves the control API
+and the docs). The order is the real API's: a path with no route is a 404 before any token
+check; then the token; then the input; then the resource. Every answer, error or not,
+leaves through `_send`, with its trace id, date and rate-limit headers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mockapi.auth import Authenticator
+from mockapi.cors import Cors, origin_of
+from mockapi.errors import (
+    ApiError,
+    Conflict,
+    FieldError,
+    MethodNotAllowed,
+    NoRoute,
+    PayloadTooLarge,
+    PermissionDenied,
+    ServiceUnavailable,
+    ValidationFailed,
+    error_for_status,
+    render_error,
+)
+from mockapi.faults import Outcome, parse_prefer
+from mockapi.logs import AccessLog
+from mockapi.responses import Reply
+from mockapi.settings import Settings, SkipPrecedence, UnknownIdMode, UnknownProjectMode
+from mockapi.state import MockState
+from mockapi.store import Store
+
+API_PREFIX = "/v2/"
+CLOSE = (b"connection", b"close")
+STOPPING = ServiceUnavailable("the server is stopping; retry against a running server")
+log = logging.getLogger("mockapi")
+
+
+@dataclass(frozen=True)
+class ApiConfig:
+    """What handlers need from the settings."""
+
+    given_skip_wins: bool
+    unknown_project: UnknownProjectMode
+    unknown_id: UnknownIdMode
+
+    @classmethod
+    def of(cls, settings: Settings) -> ApiConfig:
+        """The handlers' view of the settings."""
+        return cls(
+            settings.skip_precedence is SkipPrecedence.GIVEN,
+            settings.unknown_project,
+            settings.unknown_id,
+        )
+
+
+@dataclass(slots=True)
+class Call:
+    """One API request as a handler sees it."""
+
+    params: dict[str, str]
+    query: str
+    body: Any
+    store: Store
+    config: ApiConfig
+
+
+Handler = Callable[[Call], Reply]
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation of the spec (or of mockapi's own download route)."""
+
+    operation_id: str
+    method: str
+    path: str
+    handler: Handler
+    writes: bool = False
+    reads_body: bool = False
+    authenticated: bool = True
+    pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", self.path)
+        # A trailing slash is answered directly, never redirected (clients break on 307s).
+        object.__setattr__(self, "pattern", re.compile(f"^{regex}/?$"))
+
+
+class Router:
+    """Paths to operations; the list of backups is tried first (it is the hot path)."""
+
+    def __init__(self, operations: list[Operation]) -> None:
+        self.routes: list[tuple[re.Pattern[str], dict[str, Operation]]] = []
+        by_path: dict[str, dict[str, Operation]] = {}
+        for operation in operations:
+            methods = by_path.setdefault(operation.path, {})
+            methods[operation.method] = operation
+            if operation.method == "GET":
+                methods["HEAD"] = operation
+        for operations_of_path in by_path.values():
+            pattern = next(iter(operations_of_path.values())).pattern
+            self.routes.append((pattern, operations_of_path))
+
+    def match(self, path: str) -> tuple[dict[str, Operation], dict[str, str]] | None:
+        """The operations of the path and its parameters, or None."""
+        for pattern, methods in self.routes:
+            found = pattern.match(path)
+            if found is not None:
+                return methods, found.groupdict()
+        return None
+
+
+class Dropped(Exception):
+    """A fault rule dropped the connection: no byte of an answer is sent."""
+
+
+class ApiApp:
+    """ASGI: answers API paths itself; hands everything else to the inner app (FastAPI)."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        state: MockState,
+        settings: Settings,
+        operations: list[Operation],
+        access_log: AccessLog | None,
+        cors: Cors,
+        prefixes: tuple[str, ...] = (API_PREFIX,),
+    ) -> None:
+        self.app = app
+        self.cors = cors
+        self.state = state
+        self.router = Router(operations)
+        self.prefixes = prefixes
+        self.config = ApiConfig.of(settings)
+        self.authenticator = Authenticator(settings.auth, settings.tokens)
+        self.prefixed_paths = settings.validation_paths.value == "prefixed"
+        self.rate_limit_headers = settings.rate_limit_headers
+        self.body_cap = settings.max_api_body_bytes
+        self.access_log = access_log
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Handle one ASGI call."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        state = self.state
+        trace = state.trace_ids.next()
+        scope["mockapi.trace_id"] = trace
+        cors_headers: list[tuple[bytes, bytes]] = []
+        if self.cors.enabled:
+            origin, preflight = origin_of(scope["headers"])
+            if origin is not None:
+                if preflight and scope["method"] == "OPTIONS":
+                    await self._preflight(scope, send, origin, trace)
+                    return
+                cors_headers = self.cors.response_headers(origin)
+        if not scope["path"].startswith(self.prefixes):
+            await self._other(scope, receive, send, trace, cors_headers)
+            return
+        now = state.clock.now_ms()
+        status, body = 0, None
+        try:
+            status, body = await self._api(scope, receive, send, trace, now, cors_headers)
+        except Dropped:
+            status = 0  # the journal's mark for "no answer"
+        finally:
+            state.journal.record(
+                scope["method"],
+                scope["path"],
+                scope["query_string"].decode("latin-1"),
+                status,
+                now,
+                body,
+            )
+            if self.access_log is not None:
+                self.access_log.request(scope, status)
+
+    async def _api(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        trace: str,
+        now: int,
+        extra: list[tuple[bytes, bytes]],
+    ) -> tuple[int, bytes | None]:
+        """Answer one API request; (status, the body it read) for the journal."""
+        state = self.state
+        method = scope["method"]
+        body: bytes | None = None
+        try:
+            found = self.router.match(scope["path"])
+            if found is None:
+                raise NoRoute()
+            methods, params = found
+            operation = methods.get(method)
+            if operation is None:
+                allowed = ", ".join(methods)
+                raise MethodNotAllowed(
+                    f"{method} is not allowed on {scope['path']}; allowed: {allowed}",
+                    headers={"Allow": allowed},
+                )
+            headers = scope["headers"]
+            prefer = self._prefer(headers)
+            if operation.authenticated:
+                credential = self.authenticator.identify(headers)
+                limiter = state.rate_limiter
+                if self.rate_limit_headers or limiter.enforce:
+                    allowed_now, limit_headers = limiter.hit(credential, now)
+                    extra += limit_headers
+                    if not allowed_now:
+                        raise error_for_status(429, "too many requests")
+            outcome = prefer
+            # A forced code answers alone: it never uses up a fault rule's count.
+            if state.faults and (prefer is None or prefer.status is None):
+                outcome = state.faults.decide(self._same_project(params))
+                outcome.delay_s += prefer.delay_s if prefer is not None else 0.0
+            if outcome is not None and outcome.provoked:
+                await self._provoked(outcome, scope)
+            if operation.writes and state.read_only:
+                raise Conflict(
+                    f"the API is read-only with --workers {state.settings.workers}: each worker "
+                    "holds its own copy of the data, so a change would reach one of them only"
+                )
+            parsed: Any = None
+            if operation.reads_body:
+                body = await self._read_body(scope, receive, extra)
+                parsed = _parse_json(body)
+            store = state.current()
+            if operation.writes:
+                store = state.writable()
+            reply = operation.handler(
+                Call(params, scope["query_string"].decode("latin-1"), parsed, store, self.config)
+            )
+        except ApiError as error:
+            status = await self._answer_error(send, scope, error, trace, now, extra)
+            return status, body
+        except Dropped:
+            raise
+        except asyncio.CancelledError:
+            # The server is stopping and its grace period is over: say so, in JSON.
+            status = await self._answer_error(send, scope, STOPPING, trace, now, [CLOSE])
+            return status, body
+        except Exception:
+            log.exception("unexpected error answering %s %s", method, scope["path"])
+            status = await self._answer_error(send, scope, ApiError(), trace, now, extra)
+            return status, body
+        headers = [*reply.headers, *extra]
+        await self._send(send, scope, reply.status, headers, reply.body, trace, now, reply)
+        return reply.status, body
+
+    @staticmethod
+    def _prefer(headers: list[tuple[bytes, bytes]]) -> Outcome | None:
+        """What every Prefer line together asks for, or None without one."""
+        values = [v.decode("latin-1") for k, v in headers if k == b"prefer"]
+        return parse_prefer(values) if values else None
+
+    def _same_project(self, params: dict[str, str]) -> Callable[[str], bool]:
+        store = self.state.store
+
+        def same_project(wanted: str) -> bool:
+            asked = params.get("projectId")
+            record = store.find(asked) if asked is not None else None
+            if record is None and "projectBackupId" in params:
+                found = store.backup(params["projectBackupId"])
+                record = found[0] if found is not None else None
+            if record is None and "projectBackupScheduleId" in params:
+                schedule = store.schedule(params["projectBackupScheduleId"])
+                record = store.find(schedule["projectId"]) if schedule is not None else None
+            if record is None:
+                return asked is not None and asked == wanted
+            return store.find(wanted) is record
+
+        return same_project
+
+    async def _provoked(self, outcome: Outcome, scope: Scope) -> None:
+        if outcome.delay_s:
+            await asyncio.sleep(outcome.delay_s)
+        if outcome.drop:
+            abort = scope.get("extensions", {}).get("mockapi.abort")
+            if abort is not None:
+                abort()
+                await asyncio.sleep(0)  # let the server see the connection is gone
+            raise Dropped()
+        if outcome.status is not None and outcome.status != 200:
+            raise error_for_status(outcome.status, f"status {outcome.status} provoked on request")
+
+    async def _read_body(
+        self, scope: Scope, receive: Receive, extra: list[tuple[bytes, bytes]]
+    ) -> bytes:
+        cap = self.body_cap
+        for name, value in scope["headers"]:
+            if name == b"content-length" and value.isdigit() and int(value) > cap:
+                # The unread body is not worth reading: the connection closes after this.
+                extra.append(CLOSE)
+                raise PayloadTooLarge(f"request body is over the cap of {cap} bytes")
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise Dropped()
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > cap:
+                extra.append(CLOSE)
+                raise PayloadTooLarge(f"request body is over the cap of {cap} bytes")
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+    async def _answer_error(
+        self,
+        send: Send,
+        scope: Scope,
+        error: ApiError,
+        trace: str,
+        now: int,
+        extra: list[tuple[bytes, bytes]],
+    ) -> int:
+        status, headers, body = render_error(error, trace, self.prefixed_paths)
+        await self._send(send, scope, status, [*headers, *extra], body, trace, now)
+        return status
+
+    async def _send(
+        self,
+        send: Send,
+        scope: Scope,
+        status: int,
+        headers: list[tuple[bytes, bytes]],
+        body: bytes | None,
+        trace: str,
+        now: int,
+        reply: Reply | None = None,
+    ) -> None:
+        if body is not None:
+            if reply is not None:
+                headers.append((b"content-type", reply.content_type))
+            headers.append((b"content-length", str(len(body)).encode()))
+        headers.append((b"x-traceid", trace.encode()))
+        headers.append((b"date", self.state.clock.http_date(now)))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        head = scope["method"] == "HEAD"
+        await send({"type": "http.response.body", "body": b"" if head or body is None else body})
+
+    async def _preflight(self, scope: Scope, send: Send, origin: bytes, trace: str) -> None:
+        """A CORS preflight: 204 with the CORS headers, or 403 for an origin not allowed."""
+        now = self.state.clock.now_ms()
+        headers = self.cors.preflight_headers(origin)
+        if headers is None:
+            refused = PermissionDenied(f"CORS: origin {origin.decode('latin-1')!r} is not allowed")
+            status = await self._answer_error(send, scope, refused, trace, now, [])
+        else:
+            status = 204
+            await self._send(send, scope, 204, headers, None, trace, now)
+        if self.access_log is not None:
+            self.access_log.request(scope, status)
+
+    async def _other(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        trace: str,
+        cors_headers: list[tuple[bytes, bytes]],
+    ) -> None:
+        """Everything that is not the API: the inner app, with trace id and date headers."""
+        state = self.state
+        added = [*cors_headers, (b"x-traceid", trace.encode())]
+        status = 0
+
+        async def traced_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    *added,
+                    (b"date", state.clock.http_date(state.clock.now_ms())),
+                ]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, traced_send)
+        except asyncio.CancelledError:
+            if status:
+                raise  # the answer has begun: the server closes the connection
+            now = state.clock.now_ms()
+            status = await self._answer_error(send, scope, STOPPING, trace, now, [CLOSE])
+        finally:
+            if self.access_log is not None:
+                self.access_log.request(scope, status)
+
+
+def _parse_json(body: bytes) -> Any:
+    if not body.strip():
+        return None
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as error:
+        raise ValidationFailed(
+            [FieldError("", "json", f"Invalid JSON: {error}", {}, "body")]
+        ) from None

@@ -1,0 +1,72 @@
+"""Backup schedules: list, get, create, update and delete; the system schedule is kept."""
+
+from __future__ import annotations
+
+import orjson
+
+from mockapi.api import resources
+from mockapi.api.bodies import CreateSchedule, UpdateSchedule, parse_body
+from mockapi.api.core import Call, Operation
+from mockapi.responses import NO_CONTENT, Reply, object_reply
+
+
+def list_schedules(call: Call) -> Reply:
+    """GET /v2/projects/{projectId}/backup-schedules (the system schedule first)."""
+    record = resources.project(call)
+    return object_reply(orjson.dumps(list(record.schedules.values())))
+
+
+def get_schedule(call: Call) -> Reply:
+    """GET /v2/project-backup-schedules/{projectBackupScheduleId}."""
+    return object_reply(resources.schedule(call))
+
+
+def create_schedule(call: Call) -> Reply:
+    """POST /v2/projects/{projectId}/backup-schedules: at most hourly, ttl 7d to 365d."""
+    body = parse_body(CreateSchedule, call.body)
+    record = resources.project(call)
+    created = call.store.create_schedule(record, body.schedule, body.ttl, body.description)
+    return object_reply(created, 201)
+
+
+def update_schedule(call: Call) -> Reply:
+    """PATCH /v2/project-backup-schedules/{projectBackupScheduleId}."""
+    resources.schedule_id(call)
+    body = parse_body(UpdateSchedule, call.body, required=False)
+    schedule = resources.schedule(call)
+    call.store.update_schedule(schedule["id"], body.schedule, body.ttl, body.description)
+    return NO_CONTENT
+
+
+def delete_schedule(call: Call) -> Reply:
+    """DELETE /v2/project-backup-schedules/{projectBackupScheduleId}."""
+    schedule = resources.schedule(call)
+    call.store.delete_schedule(schedule["id"])
+    return NO_CONTENT
+
+
+_ONE = "/v2/project-backup-schedules/{projectBackupScheduleId}"
+_ALL = "/v2/projects/{projectId}/backup-schedules"
+OPERATIONS = [
+    Operation("backup-list-project-backup-schedules", "GET", _ALL, list_schedules),
+    Operation(
+        "backup-create-project-backup-schedule",
+        "POST",
+        _ALL,
+        create_schedule,
+        writes=True,
+        reads_body=True,
+    ),
+    Operation("backup-get-project-backup-schedule", "GET", _ONE, get_schedule),
+    Operation(
+        "backup-update-project-backup-schedule",
+        "PATCH",
+        _ONE,
+        update_schedule,
+        writes=True,
+        reads_body=True,
+    ),
+    Operation(
+        "backup-delete-project-backup-schedule", "DELETE", _ONE, delete_schedule, writes=True
+    ),
+]

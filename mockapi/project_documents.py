@@ -1,0 +1,120 @@
+"""Full, schema-valid Project objects for served projects, derived from their UUIDs.
+
+A fixture names a project by its UUID and maybe a few fields; the official clients expect
+every required field of `Project` and `ProjectListItem`. The rest is filled in here, the
+same way every time for the same UUID and the same reference "now".
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from mockapi.dataset import ProjectInfo
+from mockapi.lifecycle import DAY_MS, HOUR_MS
+from mockapi.timestamps import format_epoch_ms
+
+_CLUSTERS = ("espelkamp", "fiestel", "lombardi", "minden")
+_FEATURES: tuple[list[str], ...] = (
+    ["redis"],
+    ["redis", "node"],
+    ["redis", "node", "runtimeApps"],
+    [],
+)
+# ProjectListItem's fields, in the spec's (alphabetical) order; customerMeta is list-only.
+LIST_ITEM_FIELDS = (
+    "backupStorageUsageInBytes",
+    "backupStorageUsageInBytesSetAt",
+    "createdAt",
+    "customerId",
+    "customerMeta",
+    "deletionRequested",
+    "description",
+    "disableReason",
+    "disabledAt",
+    "enabled",
+    "features",
+    "id",
+    "imageRefId",
+    "isReady",
+    "projectHostingId",
+    "readiness",
+    "serverGroupId",
+    "serverId",
+    "serverShortId",
+    "shortId",
+    "status",
+    "statusSetAt",
+    "supportedFeatures",
+    "webStorageUsageInBytes",
+    "webStorageUsageInBytesSetAt",
+)
+
+
+def _uuid(digest: bytes) -> str:
+    h = bytearray(digest[:16])
+    h[6] = (h[6] & 0x0F) | 0x40
+    h[8] = (h[8] & 0x3F) | 0x80
+    x = h.hex()
+    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
+
+
+def _short(digest: bytes, prefix: str) -> str:
+    alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+    return prefix + "".join(alphabet[b % 36] for b in digest[:6])
+
+
+def project_document(
+    info: ProjectInfo, now_ms: int, oldest_backup_ms: int | None
+) -> dict[str, Any]:
+    """The project's full `Project` object: derived fields, then the fixture's own on top."""
+    seed = hashlib.sha256(f"mockapi-project:{info.id}".encode()).digest()
+    n = int.from_bytes(seed[:8], "big")
+    earliest = min(now_ms, oldest_backup_ms) if oldest_backup_ms is not None else now_ms
+    created = earliest - (30 + n % 900) * DAY_MS - (n >> 10) % DAY_MS
+    created -= created % 1000
+    usage_set = now_ms - now_ms % HOUR_MS - (n >> 20) % (3 * HOUR_MS)
+    usage_set -= usage_set % 1000
+    cluster = _CLUSTERS[n % len(_CLUSTERS)]
+    on_server = (n >> 5) % 3 == 0
+    document: dict[str, Any] = {
+        "backupStorageUsageInBytes": (n >> 7) % 20_000_000_000,
+        "backupStorageUsageInBytesSetAt": format_epoch_ms(usage_set),
+        "clusterDomain": "project.host",
+        "clusterID": cluster,
+        "clusterId": cluster,
+        "createdAt": format_epoch_ms(created),
+        "customerId": _uuid(hashlib.sha256(seed + b"customer").digest()),
+        "description": info.description,
+        "directories": {"Home": f"/home/{info.short_id}"},
+        "enabled": True,
+        "features": _FEATURES[(n >> 3) % len(_FEATURES)],
+        "id": info.id,
+        "isReady": True,
+        "projectHostingId": _uuid(hashlib.sha256(seed + b"hosting").digest()),
+        "readiness": "ready",
+        "serverGroupId": _uuid(hashlib.sha256(seed + b"group").digest()),
+        "shortId": info.short_id,
+        "spec": {"storage": f"{20 * (1 + n % 5)}Gi", "visitors": 10_000 * (1 + (n >> 4) % 8)},
+        "statisticsBaseDomain": "pe-prod.mcloud.services",
+        "status": "ready",
+        "statusSetAt": format_epoch_ms(created + 120_000),
+        "supportedFeatures": _FEATURES[(n >> 3) % len(_FEATURES)],
+        "webStorageUsageInBytes": (n >> 13) % 50_000_000_000,
+        "webStorageUsageInBytesSetAt": format_epoch_ms(usage_set),
+    }
+    if on_server:
+        server = hashlib.sha256(seed + b"server").digest()
+        document["serverId"] = _uuid(server)
+        document["serverShortId"] = _short(server, "s-")
+        document["spec"] = {"cpu": "2", "memory": "4Gi", "storage": "50Gi"}
+    document.update(info.fields)
+    return dict(sorted(document.items()))
+
+
+def list_item(document: dict[str, Any]) -> dict[str, Any]:
+    """The project as `ProjectListItem`: the list's fields, with customerMeta."""
+    item = {key: document[key] for key in LIST_ITEM_FIELDS if key in document}
+    item["customerMeta"] = {"id": document["customerId"]}
+    item.setdefault("deletionRequested", False)
+    return dict(sorted(item.items()))
