@@ -95,7 +95,9 @@ def project_document(
         "readiness": "ready",
         "serverGroupId": _uuid(hashlib.sha256(seed + b"group").digest()),
         "shortId": info.short_id,
-        "spec": {"storage": f"{20 * (1 + n % 5)}Gi", "visitors": 10_000 * (1 + (n >> 4) % 8)},
+        # Hardware-shaped only: a VisitorSpec also matches HardwareSpec, so it can never
+        # satisfy the spec's oneOf, and strict clients would reject it.
+        "spec": {"cpu": "1", "memory": "2Gi", "storage": f"{20 * (1 + n % 5)}Gi"},
         "statisticsBaseDomain": "pe-prod.mcloud.services",
         "status": "ready",
         "statusSetAt": format_epoch_ms(created + 120_000),

@@ -163,8 +163,9 @@ def test_every_answer_carries_a_trace_id_and_errors_repeat_it(api: SpecClient) -
 def test_trace_ids_repeat_with_the_same_options(make_api: Callable[..., SpecClient]) -> None:
     first, second = make_api(), make_api()
     paths = [URL, "/v2/projects/p-zzzzzz/backups", URL + "&limit=-1", "/v2/nothing"]
-    answers = [[(a.get(p).headers["x-traceid"], a.get(p).content) for p in paths]
-               for a in (first, second)]
+    answers = [
+        [(a.get(p).headers["x-traceid"], a.get(p).content) for p in paths] for a in (first, second)
+    ]
     assert answers[0] == answers[1]
 
 

@@ -132,7 +132,7 @@ def test_plain_array_and_rich_document_both_load(
     rich = write(tmp_path, "rich.json", TABLE_DOCUMENT)
     code, output = validate(capsys, plain, rich)
     assert code == 0
-    assert "4 projects, 11 backups" in output
+    assert "11 backups, 4 projects" in output
 
 
 def test_a_folder_loads_its_json_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

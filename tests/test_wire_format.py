@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,6 +17,10 @@ TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 TIME_FIELDS = {"createdAt", "expiresAt", "requestedAt"}
 UUID_FIELDS = {"id", "projectId", "parentId", "targetDatabaseId"}
+
+
+def parse(ts: str) -> datetime:
+    return datetime.fromisoformat(ts)
 
 
 def walk(value: Any, key: str = "") -> Iterator[tuple[str, Any]]:
@@ -68,12 +73,39 @@ def test_default_dataset_holds_every_shape(default_api: SpecClient) -> None:
     assert {b["restorePath"]["phase"] for b in only_deprecated} == {"running", "completed"}
     in_progress = [b for b in items if b["status"] == "InProgress"]
     assert in_progress and all("createdAt" not in b and "expiresAt" not in b for b in in_progress)
-    scheduled = [b for b in items if "parentId" in b]
-    manual = [b for b in items if "parentId" not in b]
-    assert scheduled and all("description" not in b for b in scheduled)
-    assert manual and all(b.get("description") for b in manual)
     assert {b["deletable"] for b in items} == {True, False}
     assert {b["status"] for b in items} >= {"Completed", "InProgress", "Failed"}
+    manual = [b for b in items if "parentId" not in b]
+    assert {"description" in b for b in manual} == {True, False}
+
+
+def test_default_dataset_scheduled_backups_follow_the_recorded_figures(
+    default_api: SpecClient,
+) -> None:
+    schedules = {
+        s["id"]: s
+        for project in ("p-kbuygq", "p-4x9zt2", "p-n3wpr0")
+        for s in default_api.get(f"/v2/projects/{project}/backup-schedules").json()
+    }
+    items = all_default_backups(default_api)
+    scheduled = [b for b in items if "parentId" in b]
+    assert {schedules[b["parentId"]]["isSystemBackup"] for b in scheduled} == {True, False}
+    for backup in scheduled:
+        schedule = schedules[backup["parentId"]]
+        assert backup.get("description") == schedule.get("description")
+        assert backup["requestedAt"][14:] == schedule["schedule"].split()[0].zfill(2) + ":00.000Z"
+        if "createdAt" in backup:
+            delay = parse(backup["createdAt"]) - parse(backup["requestedAt"])
+            assert timedelta(seconds=6) <= delay <= timedelta(seconds=171)
+            assert backup["expiresAt"][20:23] != "000"
+    for project in ("p-kbuygq", "p-4x9zt2"):
+        mine = [
+            b
+            for b in items
+            if b["projectId"] == default_api.get(f"/v2/projects/{project}").json()["id"]
+        ]
+        newest = max(mine, key=lambda b: (b["requestedAt"], b["id"]))
+        assert [b["id"] for b in mine if not b["deletable"]] == [newest["id"]]
 
 
 def test_default_dataset_has_an_empty_project(default_api: SpecClient) -> None:
