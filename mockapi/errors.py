@@ -226,14 +226,14 @@ _STATUS_TYPES = {
 }
 
 
-def error_for_status(status: int, message: str) -> ApiError:
-    """An error of the given status in the API's shape, for forced (fault) answers."""
+def error_for_status(status: int) -> ApiError:
+    """An error of the given status, as the API would send it, for forced (fault) answers."""
     if status == 400:
-        return ValidationFailed([], message)
+        return ValidationFailed([], "validation failed")
     known = _KNOWN.get(status)
     if known is not None:
-        return known(message)
-    error = ApiError(message)
+        return known()
+    error = ApiError(f"status {status} provoked on request")
     # A forced status outside the hierarchy: an instance-level override of the class data.
     error.status = status  # type: ignore[misc]
     error.type = _STATUS_TYPES.get(status, "Error")  # type: ignore[misc]

@@ -58,6 +58,7 @@ def uvicorn_config(app: MockApp, settings: Settings) -> uvicorn.Config:
             settings.max_header_bytes, settings.timeout_headers, settings.limit_concurrency
         ),
         server_header=False,
+        proxy_headers=False,
         date_header=False,  # the date comes from the mock's clock
         timeout_keep_alive=settings.timeout_keep_alive,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
@@ -85,7 +86,7 @@ class _Server(uvicorn.Server):
 
     async def shutdown(self, sockets: Any = None) -> None:
         await super().shutdown(sockets)
-        access = self.config.loaded_app.access_log if self.config.loaded else None
+        access = getattr(self.config.app, "access_log", None)
         if access is not None:
             access.flush()
 

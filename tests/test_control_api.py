@@ -23,17 +23,21 @@ NEW_PROJECT_URL = "/v2/projects/bbbbbbbb-0000-4000-8000-000000000001/backups"
 def test_replace_then_reset(api: SpecClient) -> None:
     replaced = api.client.put("/_mockapi/data", json=[NEW_BACKUP])
     assert replaced.status_code == 200
-    assert replaced.json() == {"projects": 1, "backups": 1}
+    assert replaced.json() == {"projects": 1, "backups": 1, "schedules": 1}
     assert api.get("/v2/projects/p-tbl001/backups").status_code == 403
     assert [b["id"] for b in api.get(NEW_PROJECT_URL).json()] == [NEW_BACKUP["id"]]
-    assert api.client.post("/_mockapi/reset").json() == {"projects": 3, "backups": 10}
+    assert api.client.post("/_mockapi/reset").json() == {
+        "projects": 3,
+        "backups": 10,
+        "schedules": 3,
+    }
     assert numbers(api.get("/v2/projects/p-tbl001/backups?limit=2")) == [1, 2]
     assert api.get(NEW_PROJECT_URL).status_code == 403
 
 
 def test_add_keeps_what_is_there(api: SpecClient) -> None:
     added = api.client.post("/_mockapi/data", json=[NEW_BACKUP])
-    assert added.json() == {"projects": 4, "backups": 11}
+    assert added.json() == {"projects": 4, "backups": 11, "schedules": 4}
     assert len(api.get(NEW_PROJECT_URL).json()) == 1
     assert len(api.get("/v2/projects/p-tbl001/backups").json()) == 8
     assert api.get("/v2/projects/p-tbl001/backups").json()[0]["createdAt"].endswith(".000Z")
@@ -54,6 +58,7 @@ def test_richer_document_names_short_ids(api: SpecClient) -> None:
         ([{**NEW_BACKUP, "status": None}], "'status' is null"),
         ([{**NEW_BACKUP, "deletable": "no"}], "'deletable'"),
         ([NEW_BACKUP, NEW_BACKUP], "duplicate backup id"),
+        ({"backups": [], "schedules": [{"id": 1}]}, "schedule item 0"),
         ({"nope": 1}, "expected a JSON array"),
     ],
 )
@@ -71,7 +76,7 @@ def test_adding_an_existing_id_is_rejected(api: SpecClient) -> None:
     existing = TABLE_DOCUMENT["backups"][0]
     response = api.client.post("/_mockapi/data", json=[existing])
     assert response.status_code == 400
-    assert "duplicate backup id" in response.text
+    assert "duplicate id, already served" in response.text
     assert len(api.get("/v2/projects/p-tbl001/backups").json()) == 8
 
 
@@ -80,14 +85,14 @@ def test_broken_json_body_is_a_400(api: SpecClient) -> None:
         "/_mockapi/data", content=b"[{", headers={"content-type": "application/json"}
     )
     assert response.status_code == 400
-    assert "not valid JSON" in response.json()["validationErrors"][0]["message"]
+    assert "Invalid JSON" in response.json()["validationErrors"][0]["message"]
 
 
 def test_oversized_body_is_a_413(make_api: Callable[..., SpecClient]) -> None:
     api = make_api(max_body_bytes=100)
     response = api.client.put("/_mockapi/data", content=json.dumps([NEW_BACKUP]).encode())
     assert response.status_code == 413
-    assert response.json()["type"] == "PayloadTooLargeError"
+    assert response.json()["type"] == "PayloadTooLarge"
     assert "100 bytes" in response.json()["message"]
 
 
@@ -95,10 +100,14 @@ def test_generate_and_default_dataset(api: SpecClient) -> None:
     generated = api.client.post(
         "/_mockapi/generate", json={"seed": 5, "projects": 2, "backupsPerProject": 12}
     )
-    assert generated.json() == {"projects": 2, "backups": 24}
+    assert generated.json()["backups"] == 24
     short = api.client.get("/_mockapi/projects").json()[0]["shortId"]
     assert len(api.get(f"/v2/projects/{short}/backups").json()) == 12
-    assert api.client.post("/_mockapi/default-dataset").json() == {"projects": 3, "backups": 19}
+    assert api.client.post("/_mockapi/default-dataset").json() == {
+        "projects": 3,
+        "backups": 25,
+        "schedules": 4,
+    }
     assert api.get("/v2/projects/p-kbuygq/backups").status_code == 200
 
 
@@ -111,13 +120,13 @@ def test_data_round_trips(api: SpecClient) -> None:
 def test_journal_records_requests_without_tokens(api: SpecClient) -> None:
     api.get("/v2/projects/p-tbl001/backups?limit=2", headers={"x-access-token": "s3cret"})
     api.get("/v2/projects/p-tbl001/backups?limit=-1", headers={"Authorization": "Bearer s3cret"})
-    api.client.get("/nowhere")
+    api.get("/v2/nowhere")
     journal = api.client.get("/_mockapi/journal")
     entries = journal.json()["entries"]
     assert [(e["method"], e["path"], e["query"], e["status"]) for e in entries] == [
         ("GET", "/v2/projects/p-tbl001/backups", "limit=2", 200),
         ("GET", "/v2/projects/p-tbl001/backups", "limit=-1", 400),
-        ("GET", "/nowhere", "", 404),
+        ("GET", "/v2/nowhere", "", 404),
     ]
     assert all(e["time"].endswith("Z") for e in entries)
     assert "s3cret" not in journal.text
@@ -152,7 +161,7 @@ def test_control_api_can_require_its_own_token(make_api: Callable[..., SpecClien
     api = make_api(control_token="ctl")
     denied = api.client.post("/_mockapi/reset")
     assert denied.status_code == 403
-    assert denied.json()["type"] == "ForbiddenError"
+    assert denied.json()["type"] == "PermissionDenied"
     assert "ctl" not in denied.text
     allowed = api.client.post("/_mockapi/reset", headers={"x-mockapi-control-token": "ctl"})
     assert allowed.status_code == 200
@@ -161,7 +170,7 @@ def test_control_api_can_require_its_own_token(make_api: Callable[..., SpecClien
 def test_runtime_changes_are_refused_with_several_workers(
     make_api: Callable[..., SpecClient],
 ) -> None:
-    api = make_api(workers=2)
+    api = make_api(workers=2, clock="running")
     for method, path, body in [
         ("PUT", "/_mockapi/data", [NEW_BACKUP]),
         ("POST", "/_mockapi/reset", None),

@@ -28,6 +28,7 @@ from mockapi.errors import (
     NoRoute,
     PayloadTooLarge,
     PermissionDenied,
+    RateLimited,
     ServiceUnavailable,
     ValidationFailed,
     error_for_status,
@@ -213,7 +214,14 @@ class ApiApp:
                     headers={"Allow": allowed},
                 )
             headers = scope["headers"]
-            prefer = self._prefer(headers)
+            # Provoked answers come first, before the token (Prism's convention). A forced
+            # code answers alone: it never uses up a fault rule's count.
+            outcome = prefer = self._prefer(headers)
+            if state.faults and (prefer is None or prefer.status is None):
+                outcome = state.faults.decide(self._same_project(params))
+                outcome.delay_s += prefer.delay_s if prefer is not None else 0.0
+            if outcome is not None and outcome.provoked:
+                await self._provoked(outcome, scope)
             if operation.authenticated:
                 credential = self.authenticator.identify(headers)
                 limiter = state.rate_limiter
@@ -221,14 +229,7 @@ class ApiApp:
                     allowed_now, limit_headers = limiter.hit(credential, now)
                     extra += limit_headers
                     if not allowed_now:
-                        raise error_for_status(429, "too many requests")
-            outcome = prefer
-            # A forced code answers alone: it never uses up a fault rule's count.
-            if state.faults and (prefer is None or prefer.status is None):
-                outcome = state.faults.decide(self._same_project(params))
-                outcome.delay_s += prefer.delay_s if prefer is not None else 0.0
-            if outcome is not None and outcome.provoked:
-                await self._provoked(outcome, scope)
+                        raise RateLimited()
             if operation.writes and state.read_only:
                 raise Conflict(
                     f"the API is read-only with --workers {state.settings.workers}: each worker "
@@ -295,7 +296,7 @@ class ApiApp:
                 await asyncio.sleep(0)  # let the server see the connection is gone
             raise Dropped()
         if outcome.status is not None and outcome.status != 200:
-            raise error_for_status(outcome.status, f"status {outcome.status} provoked on request")
+            raise error_for_status(outcome.status)
 
     async def _read_body(
         self, scope: Scope, receive: Receive, extra: list[tuple[bytes, bytes]]
