@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from mockapi.api import resources
-from mockapi.api.bodies import CreateBackup, UpdateBackup, parse_body
+from mockapi.api.bodies import (
+    CreateBackup,
+    ReplaceExpirationTime,
+    UpdateBackup,
+    UpdateDescription,
+    parse_body,
+)
 from mockapi.api.core import Call, Operation
 from mockapi.errors import FieldError, ValidationFailed
 from mockapi.lifecycle import DAY_MS
@@ -81,30 +87,31 @@ def create_backup(call: Call) -> Reply:
     return object_reply(call.store.create_backup(record, expires, body.description), 201)
 
 
-def _update(call: Call, body: UpdateBackup) -> Reply:
+def _update(call: Call, description: str | None, expiration: datetime | None) -> Reply:
     expires = None
-    if body.expirationTime is not None:
-        expires = expiration_ms(body.expirationTime, call.store.now_ms, at_least_a_week=False)
+    if expiration is not None:
+        expires = expiration_ms(expiration, call.store.now_ms, at_least_a_week=False)
     _, _, backup = resources.backup(call)
-    call.store.update_backup(backup["id"], body.description, expires)
+    call.store.update_backup(backup["id"], description, expires)
     return NO_CONTENT
 
 
 def update_backup(call: Call) -> Reply:
     """PATCH /v2/project-backups/{projectBackupId}: description and/or expirationTime."""
-    return _update(call, parse_body(UpdateBackup, call.body, required=False))
+    body = parse_body(UpdateBackup, call.body, required=False)
+    return _update(call, body.description, body.expirationTime)
 
 
 def update_description(call: Call) -> Reply:
-    """The deprecated PATCH .../description."""
-    body = parse_body(UpdateBackup, call.body)
-    return _update(call, UpdateBackup(description=body.description or ""))
+    """The deprecated PATCH .../description (no description: it is removed)."""
+    body = parse_body(UpdateDescription, call.body)
+    return _update(call, body.description or "", None)
 
 
 def replace_expiration(call: Call) -> Reply:
     """The deprecated PUT .../expiration-time."""
-    body = parse_body(UpdateBackup, call.body)
-    return _update(call, UpdateBackup(expirationTime=body.expirationTime))
+    body = parse_body(ReplaceExpirationTime, call.body)
+    return _update(call, None, body.expirationTime)
 
 
 def delete_backup(call: Call) -> Reply:

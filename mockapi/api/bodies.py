@@ -55,12 +55,31 @@ def _rule(check: Any, kind: str) -> Any:
     return AfterValidator(validate)
 
 
+def _not_null(expected: str) -> Any:
+    """An optional field may be left out, but null is not a value of its JSON type."""
+
+    def reject_null(value: Any) -> Any:
+        if value is None:
+            raise InvalidValue(
+                f"Invalid type. Expected: {expected}, given: null", "type", {"type": expected}
+            )
+        return value
+
+    return BeforeValidator(reject_null)
+
+
 DateTime = Annotated[datetime, BeforeValidator(_date_time)]
 Text = Annotated[str, _Field(max_length=MAX_TEXT)]
 Uuid = Annotated[str, _Field(max_length=36), AfterValidator(_uuid)]
 Cron = Annotated[str, _Field(max_length=100), _rule(check_cron, "schedule")]
 Ttl = Annotated[str, _Field(max_length=20), _rule(check_ttl, "ttl")]
 Path = Annotated[str, _Field(max_length=MAX_TEXT)]
+# Optional fields: absent is None; a null sent for them is a type error, as in JSON schema.
+MaybeText = Annotated[Text | None, _not_null("string")]
+MaybeDateTime = Annotated[DateTime | None, _not_null("string")]
+MaybePath = Annotated[Path | None, _not_null("string")]
+MaybeCron = Annotated[Cron | None, _not_null("string")]
+MaybeTtl = Annotated[Ttl | None, _not_null("string")]
 
 
 class Body(BaseModel):
@@ -72,22 +91,34 @@ class Body(BaseModel):
 class CreateBackup(Body):
     """backup-create-project-backup."""
 
-    description: Text | None = None
+    description: MaybeText = None
     expirationTime: DateTime
 
 
 class UpdateBackup(Body):
     """backup-update-project-backup (and the two deprecated single-field forms)."""
 
-    description: Text | None = None
-    expirationTime: DateTime | None = None
+    description: MaybeText = None
+    expirationTime: MaybeDateTime = None
+
+
+class UpdateDescription(Body):
+    """deprecated-backup-update-project-backup-description: the description alone."""
+
+    description: MaybeText = None
+
+
+class ReplaceExpirationTime(Body):
+    """deprecated-backup-replace-project-backup-expiration-time: the expiration alone."""
+
+    expirationTime: MaybeDateTime = None
 
 
 class CreateExport(Body):
     """backup-create-project-backup-export."""
 
     format: Literal["tar", "zip"]
-    password: Text | None = None
+    password: MaybeText = None
 
 
 class DatabaseRestore(Body):
@@ -102,14 +133,16 @@ class PathRestore(Body):
 
     clearTargetPath: bool = False
     sourcePaths: Annotated[list[Path], _Field(min_length=1, max_length=MAX_PATHS)]
-    targetRestorePath: Path | None = None
+    targetRestorePath: MaybePath = None
 
 
 class Restore(Body):
     """de.mittwald.v1.backup.ProjectBackupRestoreRequest."""
 
-    databaseRestores: Annotated[list[DatabaseRestore], _Field(max_length=MAX_PATHS)] | None = None
-    pathRestore: PathRestore | None = None
+    databaseRestores: Annotated[
+        list[DatabaseRestore] | None, _Field(max_length=MAX_PATHS), _not_null("array")
+    ] = None
+    pathRestore: Annotated[PathRestore | None, _not_null("object")] = None
 
 
 class RestorePathDeprecated(Body):
@@ -117,13 +150,13 @@ class RestorePathDeprecated(Body):
 
     clearTargetPath: bool = False
     sourcePath: Path
-    targetPath: Path | None = None
+    targetPath: MaybePath = None
 
 
 class CreateSchedule(Body):
     """backup-create-project-backup-schedule."""
 
-    description: Text | None = None
+    description: MaybeText = None
     schedule: Cron
     ttl: Ttl
 
@@ -131,9 +164,9 @@ class CreateSchedule(Body):
 class UpdateSchedule(Body):
     """backup-update-project-backup-schedule."""
 
-    description: Text | None = None
-    schedule: Cron | None = None
-    ttl: Ttl | None = None
+    description: MaybeText = None
+    schedule: MaybeCron = None
+    ttl: MaybeTtl = None
 
 
 def parse_body(model: type[Model], body: Any, required: bool = True) -> Model:

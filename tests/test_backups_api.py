@@ -1,0 +1,589 @@
+"""Backups: the order of checks, create, get, update (current and deprecated), delete, expiry.
+
+Every answer goes through SpecClient, so each row is also checked against the official spec.
+The table dataset's clock is frozen at 2026-01-30T12:00:00Z; time moves only when a test
+advances it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from tests.conftest import TABLE_PROJECT
+from tests.support import SpecClient, backup_id, numbers
+
+NOW = datetime(2026, 1, 30, 12, tzinfo=UTC)
+LIST = "/v2/projects/p-tbl001/backups"
+UNKNOWN_PROJECT = "/v2/projects/p-nope00/backups"
+UNKNOWN = "/v2/project-backups/" + backup_id(404)
+NO_ROUTE = {"type": "NotFound", "message": "The requested resource was not found."}
+DENIED = {"type": "PermissionDenied", "message": "access denied; verdict: abstain"}
+
+
+def at(days: float = 0, seconds: float = 0) -> str:
+    """NOW plus an offset, as an RFC 3339 UTC time."""
+    return (NOW + timedelta(days=days, seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def one(n: int | str) -> str:
+    """The URL of one backup, by table number or id."""
+    return f"/v2/project-backups/{backup_id(n) if isinstance(n, int) else n}"
+
+
+def listed(api: SpecClient, query: str = "") -> list[dict[str, Any]]:
+    """The table project's backups (oldestFirst unless asked otherwise)."""
+    response = api.get(f"{LIST}?{query}")
+    assert response.status_code == 200
+    items: list[dict[str, Any]] = response.json()
+    return items
+
+
+def create(api: SpecClient, days: float = 30, **fields: Any) -> dict[str, Any]:
+    """Create a backup expiring `days` from now; the 201's body."""
+    response = api.post(LIST, json={"expirationTime": at(days), **fields})
+    assert response.status_code == 201, response.json()
+    created: dict[str, Any] = response.json()
+    return created
+
+
+def without_trace(body: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in body.items() if k != "params"}
+
+
+def errors_of(response: Any) -> list[tuple[str, str]]:
+    """(path, type) of every validation error item."""
+    assert response.status_code == 400, response.json()
+    body = response.json()
+    assert body["type"] == "ValidationError"
+    for item in body["validationErrors"]:
+        assert set(item) == {"type", "message", "path", "context"}, item
+    return [(item["path"], item["type"]) for item in body["validationErrors"]]
+
+
+# --- the order of checks ---------------------------------------------------------------------
+
+GOOD = {"expirationTime": "2026-03-01T00:00:00Z"}
+BAD = {"expirationTime": "soon"}
+NO_TOKEN: dict[str, str] = {}
+TOKEN = {"x-access-token": "t"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "headers", "body", "status", "error_type"),
+    [
+        # No route: the gateway's 404, before any token is looked at.
+        ("GET", "/v2/nothing-here", NO_TOKEN, None, 404, "NotFound"),
+        ("POST", one(1) + "/unknown-action", NO_TOKEN, GOOD, 404, "NotFound"),
+        # A route, but not this method: 405, still before the token.
+        ("PUT", LIST, NO_TOKEN, GOOD, 405, "MethodNotAllowed"),
+        ("POST", one(1), NO_TOKEN, GOOD, 405, "MethodNotAllowed"),
+        # A bad Prefer header is refused before the token.
+        ("POST", LIST, {"Prefer": "code=abc"}, BAD, 400, "ValidationError"),
+        # A provoked answer comes before the token (Prism's convention) and the body.
+        ("POST", LIST, {"Prefer": "code=503"}, BAD, 503, "ServiceUnavailable"),
+        ("POST", LIST, {**TOKEN, "Prefer": "code=503"}, BAD, 503, "ServiceUnavailable"),
+        # The token comes before the body.
+        ("POST", LIST, NO_TOKEN, BAD, 401, "Unauthenticated"),
+        ("POST", UNKNOWN_PROJECT, NO_TOKEN, BAD, 401, "Unauthenticated"),
+        # The body comes before the resource.
+        ("POST", UNKNOWN_PROJECT, TOKEN, BAD, 400, "ValidationError"),
+        ("PATCH", UNKNOWN, TOKEN, BAD, 400, "ValidationError"),
+        ("POST", UNKNOWN + "/export", TOKEN, {"format": "rar"}, 400, "ValidationError"),
+        # The resource comes before the business rule.
+        ("POST", UNKNOWN_PROJECT, TOKEN, GOOD, 403, "PermissionDenied"),
+        ("DELETE", UNKNOWN, TOKEN, None, 403, "PermissionDenied"),
+        ("POST", UNKNOWN + "/export", TOKEN, {"format": "tar"}, 403, "PermissionDenied"),
+        # The body comes before the business rule (7 is InProgress: not exportable).
+        ("POST", one(7) + "/export", TOKEN, {"format": "rar"}, 400, "ValidationError"),
+        ("POST", one(7) + "/export", TOKEN, {"format": "tar"}, 412, "FailedPrecondition"),
+        # Backup 8 is the newest: not deletable.
+        ("DELETE", one(8), TOKEN, None, 412, "FailedPrecondition"),
+    ],
+)
+def test_checks_run_in_the_real_apis_order(
+    api: SpecClient,
+    method: str,
+    path: str,
+    headers: dict[str, str],
+    body: Any,
+    status: int,
+    error_type: str,
+) -> None:
+    response = api.request(method, path, headers=headers, json=body)
+    assert response.status_code == status, response.json()
+    assert response.json()["type"] == error_type
+
+
+def test_a_path_without_route_gets_the_gateways_bare_404(api: SpecClient) -> None:
+    response = api.get("/v2/nothing-here", headers={})
+    assert response.status_code == 404
+    assert response.json() == NO_ROUTE
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("PUT", LIST, {"GET", "HEAD", "POST"}),
+        ("POST", one(1), {"GET", "HEAD", "PATCH", "DELETE"}),
+        ("GET", one(1) + "/export", {"POST", "DELETE"}),
+        ("GET", one(1) + "/restore", {"POST"}),
+    ],
+)
+def test_a_method_not_served_gets_405_naming_the_allowed_ones(
+    api: SpecClient, method: str, path: str, allowed: set[str]
+) -> None:
+    response = api.request(method, path, headers={})
+    assert response.status_code == 405
+    assert set(response.headers["allow"].split(", ")) == allowed
+
+
+def test_rate_limit_comes_after_the_token_and_before_the_body(
+    make_api: Callable[..., SpecClient],
+) -> None:
+    api = make_api(rate_limit=1)
+    assert api.get(LIST).status_code == 200
+    assert api.post(LIST, json=BAD, headers={}).status_code == 401
+    assert api.post(LIST, json=BAD).status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("setting", "status", "body"),
+    [({}, 403, DENIED), ({"unknown_project": "not-found"}, 404, NO_ROUTE)],
+)
+def test_an_unknown_project_is_denied_or_not_found_as_configured(
+    make_api: Callable[..., SpecClient],
+    setting: dict[str, str],
+    status: int,
+    body: dict[str, str],
+) -> None:
+    api = make_api(**setting)
+    response = api.post(UNKNOWN_PROJECT, json=GOOD)
+    assert response.status_code == status
+    assert without_trace(response.json()) == body
+
+
+BACKUP_OPERATIONS = [
+    ("GET", "", None),
+    ("PATCH", "", {"description": "x"}),
+    ("DELETE", "", None),
+    ("PATCH", "/description", {"description": "x"}),
+    ("PUT", "/expiration-time", {"expirationTime": "2026-03-01T00:00:00Z"}),
+    ("POST", "/export", {"format": "tar"}),
+    ("DELETE", "/export", None),
+    ("POST", "/restore", {"pathRestore": {"sourcePaths": ["/html"]}}),
+    ("POST", "/restore-path", {"sourcePath": "/html"}),
+    ("GET", "/database-dumps", None),
+    ("GET", "/path?directory=/html", None),
+]
+
+
+@pytest.mark.parametrize(("method", "suffix", "body"), BACKUP_OPERATIONS)
+@pytest.mark.parametrize(
+    ("setting", "status", "expected"),
+    [({}, 403, DENIED), ({"unknown_id": "not-found"}, 404, NO_ROUTE)],
+)
+def test_an_unknown_backup_id_is_denied_or_not_found_as_configured(
+    make_api: Callable[..., SpecClient],
+    method: str,
+    suffix: str,
+    body: Any,
+    setting: dict[str, str],
+    status: int,
+    expected: dict[str, str],
+) -> None:
+    api = make_api(**setting)
+    response = api.request(method, UNKNOWN + suffix, json=body)
+    assert response.status_code == status
+    assert without_trace(response.json()) == expected
+
+
+# --- create ----------------------------------------------------------------------------------
+
+
+def test_a_created_backup_is_in_progress_requested_now_and_not_deletable(
+    api: SpecClient,
+) -> None:
+    created = create(api, description="before the update")
+    assert created == {
+        "deletable": False,
+        "description": "before the update",
+        "id": created["id"],
+        "projectId": TABLE_PROJECT,
+        "requestedAt": "2026-01-30T12:00:00.000Z",
+        "status": "InProgress",
+    }
+
+
+def test_a_created_backup_without_description_has_no_description_field(
+    api: SpecClient,
+) -> None:
+    assert "description" not in create(api)
+    assert "description" not in create(api, description="")
+
+
+@pytest.mark.parametrize("backup_seconds", [10, 3])
+def test_a_created_backup_completes_after_backup_seconds(
+    make_api: Callable[..., SpecClient], backup_seconds: int
+) -> None:
+    api = make_api(backup_seconds=backup_seconds)
+    created = create(api, days=30)
+    api.advance(backup_seconds - 1)
+    assert api.get(one(created["id"])).json()["status"] == "InProgress"
+    api.advance(1)
+    done = api.get(one(created["id"])).json()
+    assert done["status"] == "Completed"
+    assert done["createdAt"] == at(seconds=backup_seconds)
+    assert done["expiresAt"] == at(days=30)
+
+
+def test_created_at_is_a_whole_second(api: SpecClient) -> None:
+    api.control("POST", "clock", json={"now": "2026-01-30T12:00:00.250Z"})
+    created = create(api, days=30)
+    assert created["requestedAt"] == "2026-01-30T12:00:00.250Z"
+    api.advance(11)
+    assert api.get(one(created["id"])).json()["createdAt"] == "2026-01-30T12:00:11.000Z"
+
+
+@pytest.mark.parametrize(
+    ("given", "served"),
+    [
+        ("2026-03-01T10:00:00Z", "2026-03-01T10:00:00.000Z"),
+        ("2026-03-01T10:00:00.5+02:00", "2026-03-01T08:00:00.500Z"),
+        ("2026-03-01t10:00:00.123z", "2026-03-01T10:00:00.123Z"),
+    ],
+)
+def test_expires_at_is_the_given_expiration_time_in_utc(
+    api: SpecClient, given: str, served: str
+) -> None:
+    response = api.post(LIST, json={"expirationTime": given})
+    assert response.status_code == 201
+    api.advance(10)
+    assert api.get(one(response.json()["id"])).json()["expiresAt"] == served
+
+
+@pytest.mark.parametrize(
+    ("body", "errors"),
+    [
+        ({}, [("expirationTime", "required")]),
+        ({"description": "no expiry"}, [("expirationTime", "required")]),
+        ({"expirationTime": 1767225600}, [("expirationTime", "type")]),
+        ({"expirationTime": None}, [("expirationTime", "type")]),
+        ({"expirationTime": "next week"}, [("expirationTime", "format")]),
+        ({"expirationTime": "2026-03-01"}, [("expirationTime", "format")]),
+        ({"expirationTime": "2026-03-01T00:00:00"}, [("expirationTime", "format")]),
+        ({"expirationTime": at(days=6)}, [("expirationTime", "minimum")]),
+        ({"expirationTime": at(days=7, seconds=-120)}, [("expirationTime", "minimum")]),
+        ({"expirationTime": at(days=-1)}, [("expirationTime", "minimum")]),
+        ({"expirationTime": at(days=366)}, [("expirationTime", "maximum")]),
+        ({"expirationTime": at(30), "description": 5}, [("description", "type")]),
+        ({"expirationTime": at(30), "description": "x" * 4097}, [("description", "maxLength")]),
+        (
+            {"expirationTime": 5, "description": 5},
+            [("description", "type"), ("expirationTime", "type")],
+        ),
+        ([], [("", "type")]),
+        ("2026-03-01T00:00:00Z", [("", "type")]),
+        (None, [("", "required")]),
+    ],
+)
+def test_create_validates_the_body(
+    api: SpecClient, body: Any, errors: list[tuple[str, str]]
+) -> None:
+    response = api.post(LIST, json=body)
+    assert sorted(errors_of(response)) == sorted(errors)
+    assert len(listed(api)) == 8
+
+
+@pytest.mark.parametrize(
+    "expiration",
+    [
+        at(days=7),
+        at(days=7, seconds=-30),  # a client's "7 days from now", computed a moment earlier
+        at(days=365),
+        at(days=90),
+    ],
+)
+def test_create_accepts_expiration_from_seven_days_to_a_year(
+    api: SpecClient, expiration: str
+) -> None:
+    assert api.post(LIST, json={"expirationTime": expiration}).status_code == 201
+
+
+def test_a_bad_json_body_is_a_validation_error(api: SpecClient) -> None:
+    response = api.post(
+        LIST, content=b"{not json", headers={**TOKEN, "content-type": "application/json"}
+    )
+    assert errors_of(response) == [("", "json")]
+
+
+def test_the_expiration_window_moves_with_the_mock_clock(api: SpecClient) -> None:
+    eight_days = at(days=8)
+    api.advance(2 * 86_400)
+    response = api.post(LIST, json={"expirationTime": eight_days})
+    assert errors_of(response) == [("expirationTime", "minimum")]
+
+
+def test_a_created_backup_is_listed_at_once_as_the_newest_and_the_previous_becomes_deletable(
+    api: SpecClient,
+) -> None:
+    before = {b["id"]: b["deletable"] for b in listed(api)}
+    assert before[backup_id(8)] is False
+    created = create(api, description="Fresh Start")
+    after = listed(api)
+    assert [b["id"] for b in after] == [*before, created["id"]]
+    assert after[-1] == created
+    assert listed(api, "sortOrder=newestFirst")[0] == created
+    deletable = {b["id"]: b["deletable"] for b in after}
+    assert deletable == {**before, backup_id(8): True, created["id"]: False}
+
+
+@pytest.mark.parametrize("term", ["fresh", "FRESH START", "START"])
+def test_a_created_backup_is_found_by_search_at_once(api: SpecClient, term: str) -> None:
+    listed(api, f"searchTerm={term}")  # a cached search must not hide the new backup
+    created = create(api, description="Fresh Start")
+    assert listed(api, f"searchTerm={term}") == [created]
+
+
+def test_a_created_backup_is_found_by_its_id(api: SpecClient) -> None:
+    created = create(api)
+    assert listed(api, f"searchTerm={created['id']}") == [created]
+
+
+def test_a_created_backup_is_listed_as_running(api: SpecClient) -> None:
+    created = create(api)
+    assert created["id"] in [b["id"] for b in listed(api, "runningBackupsOnly=true")]
+    api.advance(10)
+    assert created["id"] not in [b["id"] for b in listed(api, "runningBackupsOnly=true")]
+
+
+# --- get ---------------------------------------------------------------------------------------
+
+
+def test_get_answers_the_same_object_as_the_list(api: SpecClient) -> None:
+    create(api, description="new")
+    for item in listed(api):
+        response = api.get(one(item["id"]))
+        assert response.status_code == 200
+        assert response.json() == item
+
+
+def test_get_finds_a_backup_by_its_id_in_upper_case(api: SpecClient) -> None:
+    response = api.get(one(backup_id(3).upper()))
+    assert response.status_code == 200
+    assert response.json()["id"] == backup_id(3)
+
+
+# --- update ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ({"description": "renamed"}, {"description": "renamed"}),
+        ({"description": ""}, {}),
+        ({}, {"description": "before plugin update"}),
+        (None, {"description": "before plugin update"}),
+        (
+            {"expirationTime": "2026-05-01T00:00:00Z"},
+            {"description": "before plugin update", "expiresAt": "2026-05-01T00:00:00.000Z"},
+        ),
+        (
+            {"description": "both", "expirationTime": "2026-05-01T00:00:00.7Z"},
+            {"description": "both", "expiresAt": "2026-05-01T00:00:00.700Z"},
+        ),
+        # Updates need only a future time (a week ahead is a create rule).
+        (
+            {"expirationTime": at(seconds=60)},
+            {"description": "before plugin update", "expiresAt": at(seconds=60)},
+        ),
+        # Unknown fields are ignored, as the API does.
+        ({"status": "Failed"}, {"description": "before plugin update"}),
+    ],
+)
+def test_patch_changes_description_and_expiration(
+    api: SpecClient, body: Any, expected: dict[str, str]
+) -> None:
+    before = api.get(one(1)).json()
+    assert api.patch(one(1), json=body).status_code == 204
+    after = api.get(one(1)).json()
+    unchanged = {k: v for k, v in before.items() if k not in ("description", "expiresAt")}
+    assert after == {**unchanged, **expected}
+    assert "description" not in after or after["description"]
+
+
+@pytest.mark.parametrize(
+    ("body", "errors"),
+    [
+        ({"description": None}, [("description", "type")]),
+        ({"description": 1}, [("description", "type")]),
+        ({"expirationTime": "tomorrow"}, [("expirationTime", "format")]),
+        ({"expirationTime": at(seconds=-1)}, [("expirationTime", "minimum")]),
+        ({"expirationTime": at(days=366)}, [("expirationTime", "maximum")]),
+        ([], [("", "type")]),
+    ],
+)
+def test_patch_validates_the_body_and_changes_nothing(
+    api: SpecClient, body: Any, errors: list[tuple[str, str]]
+) -> None:
+    before = api.get(one(1)).json()
+    assert errors_of(api.patch(one(1), json=body)) == errors
+    assert api.get(one(1)).json() == before
+
+
+def test_a_changed_description_is_searchable_at_once(api: SpecClient) -> None:
+    assert numbers(api.get(f"{LIST}?searchTerm=plugin")) == [1]
+    assert api.patch(one(2), json={"description": "After PLUGIN rollback"}).status_code == 204
+    assert numbers(api.get(f"{LIST}?searchTerm=plugin")) == [1, 2]
+    assert api.patch(one(1), json={"description": ""}).status_code == 204
+    assert numbers(api.get(f"{LIST}?searchTerm=plugin")) == [2]
+    assert numbers(api.get(f"{LIST}?searchTerm=before")) == [5]
+
+
+def test_patching_expiration_of_a_running_backup_applies_when_it_completes(
+    api: SpecClient,
+) -> None:
+    created = create(api, days=30)
+    assert api.patch(one(created["id"]), json={"expirationTime": at(days=40)}).status_code == 204
+    assert "expiresAt" not in api.get(one(created["id"])).json()
+    api.advance(10)
+    assert api.get(one(created["id"])).json()["expiresAt"] == at(days=40)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ({"description": "renamed"}, "renamed"),
+        ({"description": ""}, None),
+        # Fields of other operations are not this operation's: ignored, never validated.
+        ({"description": "kept", "expirationTime": "garbage"}, "kept"),
+    ],
+)
+def test_deprecated_patch_description_sets_only_the_description(
+    api: SpecClient, body: dict[str, Any], expected: str | None
+) -> None:
+    before = api.get(one(1)).json()
+    assert api.patch(one(1) + "/description", json=body).status_code == 204
+    after = api.get(one(1)).json()
+    assert after.get("description") == expected
+    assert after.get("expiresAt") == before.get("expiresAt")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ({"expirationTime": "2026-05-01T00:00:00Z"}, "2026-05-01T00:00:00.000Z"),
+        ({"expirationTime": "2026-05-01T00:00:00Z", "description": 7}, "2026-05-01T00:00:00.000Z"),
+    ],
+)
+def test_deprecated_put_expiration_time_sets_only_the_expiration(
+    api: SpecClient, body: dict[str, Any], expected: str
+) -> None:
+    assert api.put(one(1) + "/expiration-time", json=body).status_code == 204
+    after = api.get(one(1)).json()
+    assert after["expiresAt"] == expected
+    assert after["description"] == "before plugin update"
+
+
+@pytest.mark.parametrize(
+    ("suffix", "method", "body", "errors"),
+    [
+        ("/description", "PATCH", {"description": 1}, [("description", "type")]),
+        ("/description", "PATCH", None, [("", "required")]),
+        ("/expiration-time", "PUT", {"expirationTime": "x"}, [("expirationTime", "format")]),
+        ("/expiration-time", "PUT", {"expirationTime": at(-1)}, [("expirationTime", "minimum")]),
+        ("/expiration-time", "PUT", {"expirationTime": at(400)}, [("expirationTime", "maximum")]),
+        ("/expiration-time", "PUT", None, [("", "required")]),
+    ],
+)
+def test_deprecated_updates_validate_their_field(
+    api: SpecClient, suffix: str, method: str, body: Any, errors: list[tuple[str, str]]
+) -> None:
+    assert errors_of(api.request(method, one(1) + suffix, json=body)) == errors
+
+
+# --- delete ------------------------------------------------------------------------------------
+
+
+def test_a_deleted_backup_is_gone_from_list_and_get(api: SpecClient) -> None:
+    assert api.delete(one(1)).status_code == 204
+    assert backup_id(1) not in [b["id"] for b in listed(api)]
+    assert api.get(one(1)).status_code == 403
+    assert api.delete(one(1)).status_code == 403
+
+
+def test_the_newest_backup_is_not_deletable(api: SpecClient) -> None:
+    response = api.delete(one(8))
+    assert response.status_code == 412
+    assert response.json()["type"] == "FailedPrecondition"
+    assert listed(api)[-1]["id"] == backup_id(8)
+
+
+def test_a_created_backup_is_not_deletable_but_the_previous_newest_then_is(
+    api: SpecClient,
+) -> None:
+    created = create(api)
+    assert api.delete(one(created["id"])).status_code == 412
+    assert api.delete(one(8)).status_code == 204
+    assert listed(api)[-1]["id"] == created["id"]
+
+
+def test_a_backup_loaded_as_not_deletable_stays_so_until_it_stops_being_the_newest(
+    api: SpecClient,
+) -> None:
+    # Loaded flags are served as given: 2 is loaded not deletable and is not the newest.
+    assert api.delete(one(2)).status_code == 412
+
+
+# --- expiry ------------------------------------------------------------------------------------
+
+
+def test_a_backup_disappears_when_its_expiry_passes(api: SpecClient) -> None:
+    created = create(api, days=8)
+    create(api, days=30)  # so the first is not the newest
+    api.advance(8 * 86_400 - 1)
+    assert api.get(one(created["id"])).status_code == 200
+    api.advance(1)
+    assert api.get(one(created["id"])).status_code == 403
+    assert created["id"] not in [b["id"] for b in listed(api)]
+
+
+def test_a_moved_expiry_decides_when_a_backup_disappears(api: SpecClient) -> None:
+    api.put(one(1) + "/expiration-time", json={"expirationTime": at(days=2)})
+    api.put(one(1) + "/expiration-time", json={"expirationTime": at(days=3)})
+    api.advance(2 * 86_400)
+    assert api.get(one(1)).status_code == 200
+    api.advance(86_400)
+    assert api.get(one(1)).status_code == 403
+
+
+def test_loaded_backups_already_expired_stay_until_the_clock_passes_an_expiry(
+    make_api: Callable[..., SpecClient],
+) -> None:
+    from mockapi.dataset import combine
+    from mockapi.fixtures import parse_document
+
+    backups = [
+        {
+            "id": backup_id(n),
+            "projectId": TABLE_PROJECT,
+            "requestedAt": f"2026-01-0{n}T03:00:00.000Z",
+            "createdAt": f"2026-01-0{n}T03:01:00.000Z",
+            "expiresAt": expires,
+            "status": "Completed",
+            "deletable": n == 1,
+        }
+        for n, expires in ((1, "2026-01-10T00:00:00.000Z"), (2, "2026-01-31T00:00:00.000Z"))
+    ]
+    dataset, problems = parse_document(
+        "expired", {"projects": [{"id": TABLE_PROJECT, "shortId": "p-tbl001"}], "backups": backups}
+    )
+    assert problems == []
+    api = make_api(combine([dataset]))
+    assert [b["id"] for b in listed(api)] == [backup_id(1), backup_id(2)]
+    api.advance(12 * 3600)
+    assert [b["id"] for b in listed(api)][:1] == [backup_id(1)]
+    assert backup_id(2) not in [b["id"] for b in listed(api)]
