@@ -723,7 +723,9 @@ class Store:
         if path is not None:
             sources = path["sourcePaths"]
             target = path.get("targetRestorePath")
-            determined = target or posixpath.commonpath(sources)
+            # Paths in a backup are relative to the project's root, given with or without
+            # the leading slash; commonpath refuses to mix the two.
+            determined = target or posixpath.commonpath(["/" + p.lstrip("/") for p in sources])
             restore["pathRestore"] = {
                 "clearTargetPath": path.get("clearTargetPath", False),
                 "determinedTargetPath": determined,
