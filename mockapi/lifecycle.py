@@ -14,6 +14,7 @@ from typing import Any
 
 from cronsim import CronSim, CronSimError
 
+from mockapi.errors import InvalidValue
 from mockapi.timestamps import format_epoch_ms
 
 SECOND_MS = 1000
@@ -67,24 +68,32 @@ def expiry_jitter_ms(key: str) -> int:
 
 
 def parse_cron(expression: str) -> CronSim:
-    """A five-field crontab expression; raise ValueError saying what is wrong."""
+    """A five-field crontab expression; raise InvalidValue (a ValueError) saying what is wrong."""
     if len(expression.split()) != 5:
-        raise ValueError(
+        raise InvalidValue(
             f"schedule must be a crontab expression of 5 fields, e.g. '5 4 * * *' "
-            f"(got {expression!r})"
+            f"(got {expression!r})",
+            "format",
+            {"format": "crontab"},
         )
     try:
         return CronSim(expression, datetime(2026, 1, 1, tzinfo=UTC))
     except CronSimError as error:
-        raise ValueError(f"schedule {expression!r} is not valid crontab: {error}") from None
+        raise InvalidValue(
+            f"schedule {expression!r} is not valid crontab: {error}",
+            "format",
+            {"format": "crontab"},
+        ) from None
 
 
 def check_cron(expression: str) -> str:
     """A crontab expression that runs at most hourly (one minute of the hour)."""
     cron = parse_cron(expression)
     if len(cron.minutes) != 1:
-        raise ValueError(
-            f"schedule {expression!r} runs more often than hourly; name one minute of the hour"
+        raise InvalidValue(
+            f"schedule {expression!r} runs more often than hourly; name one minute of the hour",
+            "schedule",
+            {"schedule": expression[:100]},
         )
     return expression
 
@@ -92,7 +101,11 @@ def check_cron(expression: str) -> str:
 def is_daily_once(expression: str) -> bool:
     """True for a schedule that runs once a day, every day (what system schedules must do)."""
     cron = parse_cron(expression)
-    every_day = cron.days == set(range(1, 32)) and cron.months == set(range(1, 13))
+    every_day = (
+        cron.days == set(range(1, 32))
+        and cron.months == set(range(1, 13))
+        and {d % 7 for d in cron.weekdays if isinstance(d, int)} == set(range(7))  # 7 is Sunday
+    )
     return len(cron.minutes) == 1 and len(cron.hours) == 1 and every_day and cron.day_and
 
 
@@ -121,13 +134,27 @@ def check_ttl(ttl: str) -> str:
 
 
 def ttl_ms(ttl: str) -> int:
-    """A retention string in milliseconds; raise ValueError outside 7d to 365d."""
+    """A retention string in milliseconds; raise InvalidValue (a ValueError) outside 7d-365d."""
     match = _TTL.fullmatch(ttl)
     if match is None:
-        raise ValueError(f"ttl must be a duration such as '7d' or '720h' (got {ttl!r})")
+        raise InvalidValue(
+            f"ttl must be a duration such as '7d' or '720h' (got {ttl!r})",
+            "pattern",
+            {"pattern": "^[0-9]{1,5}(d|h)$"},
+        )
     amount = int(match[1]) * (DAY_MS if match[2] == "d" else HOUR_MS)
-    if not MIN_TTL_DAYS * DAY_MS <= amount <= MAX_TTL_DAYS * DAY_MS:
-        raise ValueError(f"ttl must be at least 7d and no more than 365d (got {ttl!r})")
+    if amount < MIN_TTL_DAYS * DAY_MS:
+        raise InvalidValue(
+            f"ttl must be at least {MIN_TTL_DAYS}d (got {ttl!r})",
+            "minimum",
+            {"limit": f"{MIN_TTL_DAYS}d"},
+        )
+    if amount > MAX_TTL_DAYS * DAY_MS:
+        raise InvalidValue(
+            f"ttl must be no more than {MAX_TTL_DAYS}d (got {ttl!r})",
+            "maximum",
+            {"limit": f"{MAX_TTL_DAYS}d"},
+        )
     return amount
 
 

@@ -573,6 +573,9 @@ class Store:
                 return new
 
     def _insert(self, record: ProjectRecord, backup: dict[str, Any]) -> None:
+        # Deletable unless it lands as the newest (then _renew_newest says otherwise): two
+        # schedules on the same minute put a backup before the newest, not after it.
+        backup["deletable"] = True
         record.backups.insert(backup, _bytes(backup, _SORTED))
         self._backups[backup["id"]] = (record, backup["requestedAt"])
         self._renew_newest(record)
@@ -811,10 +814,7 @@ class Store:
         schedule = self._require_schedule(schedule_id)
         record = self._schedules[schedule["id"]]
         if schedule["isSystemBackup"]:
-            if description is not None and description != schedule.get("description", ""):
-                raise PreconditionFailed(
-                    "the description of a system backup schedule cannot be changed"
-                )
+            # A bad input (400) is answered before a refused change (412).
             if cron is not None and not life.is_daily_once(cron):
                 raise ValidationFailed(
                     [
@@ -826,6 +826,10 @@ class Store:
                             "body",
                         )
                     ]
+                )
+            if description is not None and description != schedule.get("description", ""):
+                raise PreconditionFailed(
+                    "the description of a system backup schedule cannot be changed"
                 )
         changed = dict(schedule)
         if description is not None:

@@ -49,6 +49,8 @@ def _rule(check: Any, kind: str) -> Any:
     def validate(value: str) -> str:
         try:
             return str(check(value))
+        except InvalidValue:
+            raise  # it names its JSON-schema keyword itself
         except ValueError as error:
             raise InvalidValue(str(error), kind, {kind: value[:100]}) from None
 
