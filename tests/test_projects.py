@@ -1,0 +1,204 @@
+"""Project look-up: one full Project by UUID or short id, and the paged project list.
+
+The table dataset has three projects; by createdAt they are p-tbl002, p-tbl001, p-tbl003,
+and only p-tbl001 (described "table project") sits on a server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from mockapi.loading import load_default_dataset
+from mockapi.project_documents import LIST_ITEM_FIELDS
+from tests.conftest import EMPTY_PROJECT, OTHER_PROJECT, TABLE_PROJECT
+from tests.support import SpecClient, pagination
+
+PROJECTS = "/v2/projects"
+SHORT = {TABLE_PROJECT: "p-tbl001", OTHER_PROJECT: "p-tbl002", EMPTY_PROJECT: "p-tbl003"}
+BY_CREATED = ["p-tbl002", "p-tbl001", "p-tbl003"]
+
+
+def project(api: SpecClient, key: str) -> dict[str, Any]:
+    response = api.get(f"{PROJECTS}/{key}")
+    assert response.status_code == 200
+    found: dict[str, Any] = response.json()
+    return found
+
+
+def short_ids(response: Any) -> list[str]:
+    assert response.status_code == 200
+    return [item["shortId"] for item in response.json()]
+
+
+# --- get ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        TABLE_PROJECT,
+        TABLE_PROJECT.upper(),
+        "p-tbl001",
+        "P-TBL001",
+        "P-tbl001",
+    ],
+)
+def test_a_project_is_found_by_uuid_or_short_id_in_any_case(api: SpecClient, key: str) -> None:
+    found = project(api, key)
+    assert (found["id"], found["shortId"], found["description"]) == (
+        TABLE_PROJECT,
+        "p-tbl001",
+        "table project",
+    )
+
+
+def test_a_project_is_the_same_whichever_way_it_is_named(api: SpecClient) -> None:
+    assert project(api, "p-tbl001") == project(api, TABLE_PROJECT) == project(api, "P-TBL001")
+
+
+@pytest.mark.parametrize("dataset", ["table", "default"])
+def test_project_documents_are_deterministic(
+    make_api: Callable[..., SpecClient], dataset: str
+) -> None:
+    def build() -> SpecClient:
+        return make_api("table" if dataset == "table" else load_default_dataset())
+
+    first, second = build(), build()
+    for item in first.get(PROJECTS).json():
+        assert project(first, item["id"]) == project(second, item["id"])
+
+
+def test_a_project_document_does_not_move_with_the_clock_or_a_reset(api: SpecClient) -> None:
+    before = project(api, "p-tbl001")
+    api.advance(3 * 86_400)
+    assert project(api, "p-tbl001") == before
+    api.control("POST", "reset")
+    assert project(api, "p-tbl001") == before
+
+
+def test_a_project_was_created_before_its_oldest_backup(api: SpecClient) -> None:
+    assert project(api, "p-tbl001")["createdAt"] < "2026-01-01T03:00:00.000Z"
+
+
+@pytest.mark.parametrize(
+    ("setting", "status", "error_type"),
+    [({}, 403, "PermissionDenied"), ({"unknown_project": "not-found"}, 404, "NotFound")],
+)
+@pytest.mark.parametrize("key", ["p-nope00", "44444444-4444-4444-8444-444444444444"])
+def test_an_unknown_project_is_denied_or_not_found_as_configured(
+    make_api: Callable[..., SpecClient],
+    setting: dict[str, str],
+    status: int,
+    error_type: str,
+    key: str,
+) -> None:
+    response = make_api(**setting).get(f"{PROJECTS}/{key}")
+    assert response.status_code == status
+    assert response.json()["type"] == error_type
+
+
+def test_getting_a_project_needs_a_token(api: SpecClient) -> None:
+    assert api.get(f"{PROJECTS}/p-tbl001", headers={}).status_code == 401
+
+
+# --- list --------------------------------------------------------------------------------------
+
+
+def test_a_list_item_is_the_project_in_the_list_shape(api: SpecClient) -> None:
+    for item in api.get(PROJECTS).json():
+        full = project(api, item["id"])
+        expected = {k: full[k] for k in LIST_ITEM_FIELDS if k in full}
+        expected["customerMeta"] = {"id": full["customerId"]}
+        expected.setdefault("deletionRequested", False)
+        assert item == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "headers"),
+    [
+        # (limit, skip, page, total)
+        ("", BY_CREATED, (10000, 0, 1, 3)),
+        ("limit=0", BY_CREATED, (10000, 0, 1, 3)),
+        ("sort=createdAt", BY_CREATED, (10000, 0, 1, 3)),
+        ("order=asc", BY_CREATED, (10000, 0, 1, 3)),
+        ("order=desc", BY_CREATED[::-1], (10000, 0, 1, 3)),
+        # Undescribed projects sort first; the id breaks the tie.
+        ("sort=description", ["p-tbl002", "p-tbl003", "p-tbl001"], (10000, 0, 1, 3)),
+        ("sort=description&order=desc", ["p-tbl001", "p-tbl003", "p-tbl002"], (10000, 0, 1, 3)),
+        ("limit=2", BY_CREATED[:2], (2, 0, 1, 3)),
+        ("limit=2&page=2", BY_CREATED[2:], (2, 2, 2, 3)),
+        ("limit=2&page=3", [], (2, 4, 3, 3)),
+        ("limit=1&skip=1", BY_CREATED[1:2], (1, 1, 2, 3)),
+        ("limit=1&skip=2&page=1", BY_CREATED[2:], (1, 2, 3, 3)),
+        ("limit=1&skip=0&page=3", BY_CREATED[2:], (1, 2, 3, 3)),
+        ("limit=2&order=desc&page=2", BY_CREATED[:1], (2, 2, 2, 3)),
+        ("searchTerm=table", ["p-tbl001"], (10000, 0, 1, 1)),
+        ("searchTerm=TABLE%20PROJECT", ["p-tbl001"], (10000, 0, 1, 1)),
+        ("searchTerm=p-tbl00", BY_CREATED, (10000, 0, 1, 3)),
+        ("searchTerm=P-TBL003", ["p-tbl003"], (10000, 0, 1, 1)),
+        ("searchTerm=2222-4222", ["p-tbl002"], (10000, 0, 1, 1)),
+        ("searchTerm=nothing", [], (10000, 0, 1, 0)),
+        ("searchTerm=", BY_CREATED, (10000, 0, 1, 3)),
+        ("unknown=1", BY_CREATED, (10000, 0, 1, 3)),
+    ],
+)
+def test_list_sorts_filters_and_pages(
+    api: SpecClient, query: str, expected: list[str], headers: tuple[int, int, int, int]
+) -> None:
+    response = api.get(f"{PROJECTS}?{query}")
+    assert short_ids(response) == expected
+    assert pagination(response) == headers
+
+
+def test_list_filters_by_customer_and_server(api: SpecClient) -> None:
+    table = project(api, "p-tbl001")
+    customer = short_ids(api.get(f"{PROJECTS}?customerId={table['customerId']}"))
+    assert customer == ["p-tbl001"]
+    server = short_ids(api.get(f"{PROJECTS}?serverId={table['serverId'].upper()}"))
+    assert server == ["p-tbl001"]
+    other = project(api, "p-tbl002")
+    both = f"customerId={other['customerId']}&serverId={table['serverId']}"
+    assert short_ids(api.get(f"{PROJECTS}?{both}")) == []
+    assert short_ids(api.get(f"{PROJECTS}?customerId=not-a-customer")) == []
+    assert short_ids(api.get(f"{PROJECTS}?customerId=")) == BY_CREATED
+
+
+@pytest.mark.parametrize(
+    ("query", "errors"),
+    [
+        ("serverId=s-abc123", [("serverId", "format", {"format": "uuid"})]),
+        ("serverId=", [("serverId", "format", {"format": "uuid"})]),
+        ("sort=name", [("sort", "enum", {"allowedValues": "createdAt, description"})]),
+        ("order=up", [("order", "enum", {"allowedValues": "asc, desc"})]),
+        ("limit=-1", [("limit", "minimum", None)]),
+        ("limit=ten", [("limit", "type", None)]),
+        ("page=-1", [("page", "minimum", None)]),
+        (
+            "serverId=x&order=up",
+            [("serverId", "format", {"format": "uuid"}), ("order", "enum", None)],
+        ),
+    ],
+)
+def test_list_validates_its_query(
+    api: SpecClient, query: str, errors: list[tuple[str, str, dict[str, str] | None]]
+) -> None:
+    response = api.get(f"{PROJECTS}?{query}")
+    assert response.status_code == 400
+    items = response.json()["validationErrors"]
+    assert [(i["path"], i["type"]) for i in items] == [(p, t) for p, t, _ in errors]
+    for item, (_, _, context) in zip(items, errors, strict=True):
+        if context is not None:
+            assert item["context"] == context
+
+
+def test_the_default_datasets_projects_are_listed_and_found(
+    make_api: Callable[..., SpecClient],
+) -> None:
+    api = make_api(load_default_dataset())
+    listed = short_ids(api.get(PROJECTS))
+    assert sorted(listed) == ["p-4x9zt2", "p-kbuygq", "p-n3wpr0"]
+    for short_id in listed:
+        assert project(api, short_id)["shortId"] == short_id
