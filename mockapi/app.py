@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import os
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -229,7 +230,13 @@ def create_app(
     async def health() -> dict[str, Any]:
         """Ready: the data is loaded; says how much is served."""
         store = state.store
-        return {"status": "ok", "projects": len(store.projects), "backups": store.backup_count}
+        return {
+            "status": "ok",
+            "projects": len(store.projects),
+            "backups": store.backup_count,
+            "inFlight": state.in_flight,
+            "pid": os.getpid(),
+        }
 
     if settings.control_api:
         fastapi.include_router(control_router(settings, state))

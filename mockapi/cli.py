@@ -43,6 +43,8 @@ class CliError(Exception):
 class _Parser(argparse.ArgumentParser):
     """argparse, with its errors as one `mockapi: ...` line naming the sub-command."""
 
+    commands: dict[str, argparse.ArgumentParser]
+
     def error(self, message: str) -> NoReturn:
         command = self.prog.removeprefix("mockapi").strip()
         where = f"{command}: " if command else ""
@@ -91,7 +93,7 @@ def _add_setting_options(
             )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> _Parser:
     """The `mockapi` command and its sub-commands."""
     from mockapi import __version__
 
@@ -122,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument(
         "-o", "--output", type=Path, default=None, help="file to write (default: stdout)"
     )
+    parser.commands = {"serve": serve, "validate": validate, "generate": gen}
     return parser
 
 
@@ -232,7 +235,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args or (args[0].startswith("-") and args[0] not in ("-h", "--help", "--version")):
         args.insert(0, "serve")
     parser = build_parser()
-    arguments = parser.parse_args(args)
+    arguments, extras = parser.parse_known_args(args)
+    if extras:
+        # Reported by the sub-command, so its usage is the one the user is pointed to.
+        parser.commands[arguments.command].error(f"unrecognized arguments: {' '.join(extras)}")
     try:
         if arguments.command == "validate":
             return _validate(arguments.files)

@@ -7,6 +7,7 @@ Heavy work (loading, generating) runs off the event loop and is swapped in when 
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 from collections.abc import Callable
 from datetime import datetime
@@ -26,6 +27,7 @@ from mockapi.errors import (
     NotFound,
     PayloadTooLarge,
     PermissionDenied,
+    RequestTimeout,
     ValidationFailed,
 )
 from mockapi.faults import FaultRule
@@ -103,8 +105,8 @@ class ClockChange(BaseModel):
         return self
 
 
-async def read_body(request: Request, cap: int) -> bytes:
-    """The request body: 413 when declared or found over `cap` bytes."""
+async def read_body(request: Request, cap: int, timeout_s: int = 60) -> bytes:
+    """The request body: 413 when declared or found over `cap` bytes, 408 when too slow."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > cap:
         raise PayloadTooLarge(
@@ -113,13 +115,21 @@ async def read_body(request: Request, cap: int) -> bytes:
         )
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > cap:
-            raise PayloadTooLarge(
-                f"request body is over the cap of {cap} bytes", headers={"Connection": "close"}
-            )
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(timeout_s):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > cap:
+                    raise PayloadTooLarge(
+                        f"request body is over the cap of {cap} bytes",
+                        headers={"Connection": "close"},
+                    )
+                chunks.append(chunk)
+    except TimeoutError:
+        raise RequestTimeout(
+            f"the request body did not arrive within {timeout_s} s",
+            headers={"Connection": "close"},
+        ) from None
     return b"".join(chunks)
 
 
@@ -214,7 +224,7 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
     async def replace(request: Request) -> Summary:
         """Validate the fixture document and serve only it; a rejected one changes nothing."""
         state.check_writable()
-        body = await read_body(request, cap)
+        body = await read_body(request, cap, settings.timeout_body)
         return await swap(lambda: state.build(validated(body)))
 
     @router.post(
@@ -225,7 +235,7 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
     async def add(request: Request) -> Summary:
         """Validate the fixture document and serve it beside the current data."""
         state.check_writable()
-        body = await read_body(request, cap)
+        body = await read_body(request, cap, settings.timeout_body)
         dataset = await run_in_threadpool(validated, body)
         state.add(dataset)
         return summary()

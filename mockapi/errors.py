@@ -149,6 +149,14 @@ class Conflict(ApiError):
     default_message = "conflict"
 
 
+class RequestTimeout(ApiError):
+    """408: the request's body did not arrive in time."""
+
+    status = 408
+    type = "RequestTimeout"
+    default_message = "request timeout"
+
+
 class PreconditionFailed(ApiError):
     """412: a business rule refuses the change (not deletable, system schedule, ...)."""
 
@@ -210,6 +218,7 @@ _KNOWN: dict[int, type[ApiError]] = {
         NotFound,
         MethodNotAllowed,
         Conflict,
+        RequestTimeout,
         PreconditionFailed,
         PayloadTooLarge,
         UriTooLong,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import MappingProxyType
@@ -20,16 +21,43 @@ class FixtureError(DatasetError):
     """One or more fixture files cannot be served; nothing of them is loaded."""
 
 
+def _kind(path: Path) -> str:
+    """What a path is, in words, for one that is not a regular file or a folder."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "a broken link" if path.is_symlink() else "missing"
+    except OSError as error:
+        return f"unreadable ({error.strerror})"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, and each folder's `*.json` files in name order."""
+    """Files as given, and each folder's `*.json` files in name order.
+
+    Anything else (a FIFO, a device, a socket, a broken link) is an error, never skipped:
+    reading a FIFO would block startup, and skipping would serve less than was asked for.
+    """
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.glob("*.json") if p.is_file()))
+            for entry in sorted(path.glob("*.json")):
+                if entry.is_file():
+                    files.append(entry)
+                elif not entry.is_dir():
+                    raise FixtureError(f"{entry}: {_kind(entry)}, not a fixture file")
         elif path.is_file():
             files.append(path)
-        else:
+        elif _kind(path) == "missing":
             raise FixtureError(f"{path}: no such file or folder")
+        else:
+            raise FixtureError(f"{path}: {_kind(path)}, not a fixture file")
     return files
 
 

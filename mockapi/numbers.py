@@ -24,8 +24,13 @@ class NumberError(InvalidValue):
     """A number that is not accepted."""
 
 
-def parse_integer(value: Any, minimum: int | None = None, maximum: int | None = None) -> int:
-    """A whole number from an int or a decimal string, within [minimum, maximum]."""
+def parse_integer(
+    value: Any, minimum: int | None = None, maximum: int | None = None, text: bool = True
+) -> int:
+    """A whole number from an int (or, with `text`, a decimal string), within the range.
+
+    JSON bodies pass `text=False`: there a string is not a number, as the schema says.
+    """
     if isinstance(value, bool):
         raise NumberError("Invalid type. Expected: integer, given: boolean", "type", _int_type)
     if isinstance(value, int):
@@ -34,7 +39,7 @@ def parse_integer(value: Any, minimum: int | None = None, maximum: int | None = 
         if not math.isfinite(value) or not value.is_integer():
             raise NumberError("Invalid type. Expected: integer, given: number", "type", _int_type)
         number = int(value)
-    elif isinstance(value, str) and _DECIMAL.fullmatch(value):
+    elif text and isinstance(value, str) and _DECIMAL.fullmatch(value):
         number = int(value)
     else:
         given = "string" if isinstance(value, str) else _json_type(value)
@@ -96,10 +101,11 @@ class IntegerRange:
 
     minimum: int | None = None
     maximum: int | None = None
+    text: bool = False
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> CoreSchema:
         return core_schema.no_info_plain_validator_function(
-            lambda value: parse_integer(value, self.minimum, self.maximum)
+            lambda value: parse_integer(value, self.minimum, self.maximum, self.text)
         )
 
     def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict[str, Any]:

@@ -106,21 +106,22 @@ def protocol_class(
         def data_received(self, data: bytes) -> None:
             if self._awaiting_headers:
                 self._header_bytes += len(data)
-                if self._header_bytes > max_header_bytes:
-                    warnings.bite(
-                        "headers",
-                        f"request refused: request line and headers over {max_header_bytes} "
-                        "bytes (--max-header-bytes)",
-                    )
-                    self._refuse(
-                        431,
-                        "RequestHeaderFieldsTooLarge",
-                        f"request line and headers are over {max_header_bytes} bytes",
-                    )
-                    return
                 if self._header_timer is None:
                     self._arm_header_timer()
             super().data_received(data)
+            # Checked after parsing, so a body that came in the same read is not counted:
+            # headers still incomplete past the cap are refused within one read of it.
+            if self._awaiting_headers and self._header_bytes > max_header_bytes:
+                warnings.bite(
+                    "headers",
+                    f"request refused: request line and headers over {max_header_bytes} "
+                    "bytes (--max-header-bytes)",
+                )
+                self._refuse(
+                    431,
+                    "RequestHeaderFieldsTooLarge",
+                    f"request line and headers are over {max_header_bytes} bytes",
+                )
 
         def on_headers_complete(self) -> None:
             self._awaiting_headers = False

@@ -116,7 +116,7 @@ class Settings(BaseSettings):
     }
 
     host: str = Field("127.0.0.1", max_length=255, description="Address to listen on.")
-    port: Annotated[int, IntegerRange(0, 65535)] = Field(
+    port: Annotated[int, IntegerRange(0, 65535, text=True)] = Field(
         8080, description="Port to listen on; 0 picks a free one."
     )
     fixtures: Annotated[list[Path], NoDecode] = Field(
@@ -129,13 +129,13 @@ class Settings(BaseSettings):
         description="Name a project's short id (and description) for plain-array fixtures: "
         "UUID=p-xxxxxx or UUID=p-xxxxxx:Description.",
     )
-    seed: Annotated[int, IntegerRange(0, 2**63 - 1)] | None = Field(
+    seed: Annotated[int, IntegerRange(0, 2**63 - 1, text=True)] | None = Field(
         None, description="Generate data with this seed (alone or beside fixtures)."
     )
-    projects: Annotated[int, IntegerRange(1, 10_000)] = Field(
+    projects: Annotated[int, IntegerRange(1, 10_000, text=True)] = Field(
         3, description="Projects to generate (with --seed)."
     )
-    backups_per_project: Annotated[int, IntegerRange(0, 1_000_000)] = Field(
+    backups_per_project: Annotated[int, IntegerRange(0, 1_000_000, text=True)] = Field(
         30, description="Backups to generate per project (with --seed)."
     )
     now: datetime = Field(
@@ -148,16 +148,16 @@ class Settings(BaseSettings):
         description="'running': now moves with real time from --now; 'frozen': now moves "
         "only when told (POST /_mockapi/clock).",
     )
-    backup_seconds: Annotated[int, IntegerRange(0, 86_400)] = Field(
+    backup_seconds: Annotated[int, IntegerRange(0, 86_400, text=True)] = Field(
         10, description="Seconds a created backup stays InProgress."
     )
-    export_seconds: Annotated[int, IntegerRange(0, 86_400)] = Field(
+    export_seconds: Annotated[int, IntegerRange(0, 86_400, text=True)] = Field(
         30, description="Seconds an export takes (a quarter Pending, then Exporting)."
     )
-    restore_seconds: Annotated[int, IntegerRange(0, 86_400)] = Field(
+    restore_seconds: Annotated[int, IntegerRange(0, 86_400, text=True)] = Field(
         30, description="Seconds a restore stays running."
     )
-    export_valid_days: Annotated[int, IntegerRange(1, 365)] = Field(
+    export_valid_days: Annotated[int, IntegerRange(1, 365, text=True)] = Field(
         7, description="Days a completed export can be downloaded before it expires."
     )
     auth: AuthMode = Field(
@@ -188,7 +188,7 @@ class Settings(BaseSettings):
         description="Validation error paths: 'bare' field names as the real API sends them "
         "(limit), or 'prefixed' with their location (query.limit).",
     )
-    workers: Annotated[int, IntegerRange(1, 64)] = Field(
+    workers: Annotated[int, IntegerRange(1, 64, text=True)] = Field(
         1,
         description="Worker processes sharing the port, forked after loading; the API is "
         "read-only when above 1.",
@@ -208,22 +208,22 @@ class Settings(BaseSettings):
         description="Require this value in the 'x-mockapi-control-token' header of every "
         "control API call.",
     )
-    journal_size: Annotated[int, IntegerRange(0, 1_000_000)] = Field(
+    journal_size: Annotated[int, IntegerRange(0, 1_000_000, text=True)] = Field(
         1000, description="Requests kept in the journal; the oldest are dropped."
     )
     faults: Annotated[list[FaultRule], NoDecode] = Field(
         default_factory=list,
         description='Fault rules as a JSON array, e.g. [{"status": 503, "probability": 0.1}].',
     )
-    fault_seed: Annotated[int, IntegerRange(0, 2**63 - 1)] = Field(
+    fault_seed: Annotated[int, IntegerRange(0, 2**63 - 1, text=True)] = Field(
         0, description="Seed of the fault rules' choices."
     )
-    rate_limit: Annotated[int, IntegerRange(1, 1_000_000_000)] = Field(
+    rate_limit: Annotated[int, IntegerRange(1, 1_000_000_000, text=True)] = Field(
         3000,
         description="Requests per token per window. Headers say it on every response; "
         "giving it turns enforcement (429) on.",
     )
-    rate_limit_window: Annotated[int, IntegerRange(1, 86_400)] = Field(
+    rate_limit_window: Annotated[int, IntegerRange(1, 86_400, text=True)] = Field(
         600, description="Rate-limit window in seconds."
     )
     rate_limit_enforce: bool = Field(
@@ -232,7 +232,7 @@ class Settings(BaseSettings):
     rate_limit_headers: bool = Field(
         True, description="Send X-RateLimit-* on every authenticated API response."
     )
-    rate_limit_clients: Annotated[int, IntegerRange(1, 10_000_000)] = Field(
+    rate_limit_clients: Annotated[int, IntegerRange(1, 10_000_000, text=True)] = Field(
         10_000, description="Tokens whose windows are kept; the oldest go first."
     )
     cors_origins: Annotated[list[str], NoDecode] = Field(
@@ -245,22 +245,30 @@ class Settings(BaseSettings):
         description="Base URL clients reach mockapi at, for export downloadURLs "
         "(default: http://HOST:PORT).",
     )
-    max_body_bytes: Annotated[int, IntegerRange(1, 1_000_000_000)] = Field(
+    max_body_bytes: Annotated[int, IntegerRange(1, 1_000_000_000, text=True)] = Field(
         50_000_000, description="Largest control API request body (413 above)."
     )
-    max_api_body_bytes: Annotated[int, IntegerRange(1, 100_000_000)] = Field(
+    max_api_body_bytes: Annotated[int, IntegerRange(1, 100_000_000, text=True)] = Field(
         65_536, description="Largest API request body (413 above)."
     )
-    max_header_bytes: Annotated[int, IntegerRange(1024, 1_048_576)] = Field(
+    max_header_bytes: Annotated[int, IntegerRange(1024, 1_048_576, text=True)] = Field(
         65_536, description="Largest request line plus headers (431 above)."
     )
-    timeout_keep_alive: Annotated[int, IntegerRange(1, 3600)] = Field(
+    timeout_keep_alive: Annotated[int, IntegerRange(1, 3600, text=True)] = Field(
         5, description="Seconds an idle keep-alive connection stays open."
     )
-    timeout_headers: Annotated[int, IntegerRange(1, 3600)] = Field(
+    timeout_headers: Annotated[int, IntegerRange(1, 3600, text=True)] = Field(
         10, description="Seconds a client has to send a request's line and headers."
     )
-    limit_concurrency: Annotated[int, IntegerRange(1, 100_000)] = Field(
+    timeout_body: Annotated[int, IntegerRange(1, 3600, text=True)] = Field(
+        60, description="Seconds a client has to send a request body (408 after)."
+    )
+    timeout_graceful_shutdown: Annotated[int, IntegerRange(0, 3600, text=True)] = Field(
+        5,
+        description="Seconds requests in flight may take to finish on SIGTERM; still running "
+        "then, they get a JSON 503.",
+    )
+    limit_concurrency: Annotated[int, IntegerRange(1, 100_000, text=True)] = Field(
         1000,
         description="Open connections (and requests in flight) served at once; more get "
         "503 and a log line.",

@@ -59,6 +59,7 @@ class MockState:
         )
         self.trace_ids = TraceIds(worker)
         self.read_only = settings.workers > 1
+        self.in_flight = 0  # API requests being answered now (health shows it)
 
     # --- the served store ----------------------------------------------------------------
 
