@@ -1,75 +1,318 @@
-"""Spec fuzzing with Schemathesis: positive and negative input, every check on.
+"""Spec fuzzing with Schemathesis over served data: positive and negative input, every check on.
 
-Against the official spec's list operation, and against the app's own /openapi.json.
-A long run: MOCKAPI_FUZZ_EXAMPLES=5000 pytest tests/test_fuzz.py
+Two documents, one app: (a) the official spec parts (all 20 operations, merged as
+`tests.support.merged_spec` does) and (b) the app's own /openapi.json, control API included.
+The app serves the default dataset plus generated projects on a frozen clock. Path ids are
+drawn from the ids it serves (Schemathesis dictionaries), so most 200s carry items, and the
+state is reset before each case, so a case never meets what an earlier one deleted.
+
+Counts (calls, non-empty 200s, distinct statuses) are printed in the terminal summary.
+A long run: MOCKAPI_FUZZ_EXAMPLES=2000 pytest tests/test_fuzz.py
 """
 
 from __future__ import annotations
 
-import copy
 import json
 import os
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
+import pytest
 import schemathesis
-from schemathesis.checks import positive_data_acceptance
+from schemathesis.checks import negative_data_rejection, positive_data_acceptance
 from schemathesis.config import SchemathesisConfig
+from starlette.testclient import TestClient
 
 from mockapi import Settings, create_app
-from tests.support import SPEC_PATH
+from mockapi.dataset import combine
+from mockapi.generate import GenerationOptions, generate
+from mockapi.loading import load_default_dataset
+from tests.support import SpecClient, merged_spec
 
-LIST_PATH = "/v2/projects/{projectId}/backups"
-EXAMPLES = int(os.environ.get("MOCKAPI_FUZZ_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("MOCKAPI_FUZZ_EXAMPLES", "25"))
 TOKEN = {"x-access-token": "fuzz"}
+Case = schemathesis.Case[Any]
+
+SETTINGS = Settings(clock="frozen", tokens=["fuzz"], access_log=False)
+DATASET = combine(
+    [
+        load_default_dataset(SETTINGS.now),
+        generate(GenerationOptions(seed=12, projects=3, backups_per_project=40, now=SETTINGS.now)),
+    ]
+)
+APP = create_app(SETTINGS, DATASET)
+_STORE = APP.mock.current()
+SERVED = {
+    "projects": [record.info.id for record in _STORE.projects.values()],
+    "backups": [i for record in _STORE.projects.values() for i in record.backups.ids],
+    "schedules": [i for record in _STORE.projects.values() for i in record.schedules],
+}
+
+# Values the spec's prose rules accept (relative to the frozen clock's start).
+ACCEPTED = {
+    "expirations": [
+        (SETTINGS.now + timedelta(days=days)).isoformat().replace("+00:00", "Z")
+        for days in (8, 30, 364)
+    ],
+    "crons": ["5 4 * * *", "0 * * * *", "30 2 * * 1-5"],
+    "ttls": ["7d", "30d", "720h", "365d"],
+}
 
 
 def config(examples: int) -> SchemathesisConfig:
+    """Positive and negative data, every check on, path ids drawn from the served ones."""
     return SchemathesisConfig.from_dict(
         {
             "generation": {
-                "mode": "all",  # positive and negative
+                "mode": "all",
                 "max-examples": examples,
                 "database": "none",
                 # Unknown query parameters are ignored by design (README behaviour table).
                 "allow-extra-parameters": True,
                 # The token is ours to send; auth behaviour has its own tests.
                 "with-security-parameters": False,
-            }
+            },
+            "dictionaries": {
+                **{name: {"values": ids} for name, ids in SERVED.items()},
+                **{name: {"values": values} for name, values in ACCEPTED.items()},
+            },
+            # Positive cases take a served id 9 times in 10, and a value the prose rules
+            # accept half the time (so writes succeed too); negative ones keep their own.
+            "parameters": {
+                "path.projectId": {"dictionary": "projects", "probability": 0.9},
+                "path.projectBackupId": {"dictionary": "backups", "probability": 0.9},
+                "path.projectBackupScheduleId": {"dictionary": "schedules", "probability": 0.9},
+                "body.expirationTime": {"dictionary": "expirations", "probability": 0.5},
+                "body.schedule": {"dictionary": "crons", "probability": 0.5},
+                "body.ttl": {"dictionary": "ttls", "probability": 0.5},
+            },
         }
     )
 
 
-def official_list_operation() -> dict[str, Any]:
-    spec = json.loads(SPEC_PATH.read_text())
-    subset = copy.deepcopy(spec)
-    subset["paths"] = {LIST_PATH: {"get": spec["paths"][LIST_PATH]["get"]}}
-    return subset
+# Rules the spec states in prose only (descriptions, not schema keywords): a schema-valid
+# request may rightly be refused by them. Per operation: (field path, error type) pairs a
+# 400 may name, and why a 412 may answer. Anything else keeps positive_data_acceptance on.
+CRON_AND_TTL = {
+    ("schedule", "format"),
+    ("schedule", "schedule"),
+    ("schedule", "maxLength"),
+    ("ttl", "pattern"),
+    ("ttl", "minimum"),
+    ("ttl", "maximum"),
+    ("ttl", "maxLength"),
+}
+PROSE_400: dict[str, set[tuple[str, str]]] = {
+    # "Must be at least 7 days and no more than one year in the future."
+    "backup-create-project-backup": {("expirationTime", "minimum"), ("expirationTime", "maximum")},
+    # "Must be no more than one year in the future." (and not in the past)
+    "backup-update-project-backup": {("expirationTime", "minimum"), ("expirationTime", "maximum")},
+    "deprecated-backup-replace-project-backup-expiration-time": {
+        ("expirationTime", "minimum"),
+        ("expirationTime", "maximum"),
+    },
+    # "Execution schedule in crontab notation ... not more frequent than hourly";
+    # "TTL ... as a duration string. Must be at least 7d and no more than 365d."
+    # (A crontab line or a duration longer than the app's caps cannot be one.)
+    "backup-create-project-backup-schedule": {
+        *CRON_AND_TTL,
+    },
+    # The same, and "the schedule of isSystemBackup true items must be daily once".
+    "backup-update-project-backup-schedule": {*CRON_AND_TTL, ("schedule", "dailyOnce")},
+    # A restore must name something to restore (no body, no parts, no paths), and a dump the
+    # backup holds. The spec leaves requestBody.required out for both restores, but a
+    # restore without a body restores nothing, and the deprecated body requires sourcePath.
+    "backup-request-project-backup-restore": {
+        ("", "required"),
+        ("", "anyOf"),
+        ("sourcePaths", "minItems"),
+        ("databaseBackupDump", "enum"),
+    },
+    "backup-request-project-backup-restore-path-deprecated": {("", "required")},
+    # The control API's ClockChange: "advanceSeconds, or now (RFC 3339)", exactly one, and
+    # never backwards; its JSON schema (from pydantic) cannot say either.
+    "move_clock__mockapi_clock_post": {
+        ("", "invalid"),
+        ("now", "minimum"),
+        ("advanceSeconds", "minimum"),
+    },
+    # FaultRule's cross-field rules, stated in its field descriptions: a rule does something,
+    # delayMaxMs is not below delayMs, a forced status is 200 or 4xx/5xx.
+    "add_fault__mockapi_faults_post": {("", "invalid")},
+}
+PROSE_412 = {
+    "backup-delete-project-backup": "the newest backup of a project is not deletable",
+    "backup-create-project-backup-export": "only a Completed backup, one export at a time",
+    "backup-request-project-backup-restore": "only a Completed backup, one restore at a time",
+    "backup-request-project-backup-restore-path-deprecated": "the same as restore",
+    "backup-update-project-backup-schedule": "a system schedule keeps its description",
+    "backup-delete-project-backup-schedule": "the system schedule cannot be deleted",
+}
+# The control API's fixture documents are typed `{}` (a schema cannot say "unique ids across
+# items, one project per short id, no unknown fields"), so any refusal of them is by design.
+FIXTURE_DOCUMENTS = {"replace__mockapi_data_put", "add__mockapi_data_post"}
 
 
-# Tokens are checked (invalid ones get 403), and every project id answers 200 [] unless known,
-# so the fuzzer reaches the query handling for any path value it makes up.
-APP = create_app(Settings(tokens=["fuzz"], unknown_project="empty"))
+def refused_by_prose_rule(operation_id: str | None, status: int, body: bytes) -> bool:
+    """True when a refusal is one the spec documents in prose (or a fixture document's)."""
+    if operation_id in FIXTURE_DOCUMENTS:
+        return status == 400
+    if status == 412:
+        return operation_id in PROSE_412
+    if status != 400 or operation_id not in PROSE_400:
+        return False
+    errors = json.loads(body).get("validationErrors") or []
+    named = {(e["path"].rsplit(".", 1)[-1], e["type"]) for e in errors}
+    return bool(named) and named <= PROSE_400[operation_id]
 
-official = schemathesis.openapi.from_dict(official_list_operation(), config=config(EXAMPLES))
+
+# App bugs the fuzz found, each pinned by a strict xfail test at the end of this file. Until
+# one is fixed, only its exact shape is let through, so anything else still fails the run;
+# when it is fixed, its xfail test passes, fails as strict, and this entry goes.
+OPTIONAL_BODY_PATCHES = {"backup-update-project-backup", "backup-update-project-backup-schedule"}
+
+
+def known_bug(operation_id: str | None, case: Case, status: int) -> bool:
+    """True for a schema-violating request the app is known to accept."""
+    if operation_id in OPTIONAL_BODY_PATCHES:
+        # A JSON `null` body is taken for no body at all.
+        return case.body is None and case.media_type is not None and status == 204
+    if operation_id == "add_fault__mockapi_faults_post":
+        # `drop` is parsed laxly: 1, "true", "yes" are taken for true.
+        drop = case.body.get("drop", False) if isinstance(case.body, dict) else False
+        return status == 201 and not isinstance(drop, bool)
+    return False
+
+
+@dataclass
+class Tally:
+    """What one document's run saw."""
+
+    calls: int = 0
+    non_empty_200: int = 0
+    prose_refusals: int = 0
+    known_bugs: int = 0
+    statuses: Counter[int] = field(default_factory=Counter)
+    # operation label -> (positive 200s, of them non-empty)
+    lists: dict[str, list[int]] = field(default_factory=dict)
+
+    def line(self, name: str) -> str:
+        """One summary line."""
+        codes = ", ".join(f"{code}x{n}" for code, n in sorted(self.statuses.items()))
+        return (
+            f"{name}: {self.calls} calls, {self.non_empty_200} non-empty 200s, "
+            f"{len(self.statuses)} distinct statuses ({codes}), "
+            f"{self.prose_refusals} refusals by prose rules, {self.known_bugs} known bugs met"
+        )
+
+
+TALLIES = {"official": Tally(), "own": Tally()}
+
+
+class FuzzSummary:
+    """Writes the tallies into pytest's terminal summary."""
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        """The counts, one line per document."""
+        if any(t.calls for t in TALLIES.values()):
+            terminalreporter.section("mockapi fuzz counts")
+            for name, tally in TALLIES.items():
+                terminalreporter.write_line(tally.line(name))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fuzz_counts(request: pytest.FixtureRequest) -> Iterator[dict[str, Tally]]:
+    """Print the counts at the end; fail the module if list operations never saw items."""
+    manager = request.config.pluginmanager
+    if not manager.has_plugin("mockapi-fuzz-summary"):
+        manager.register(FuzzSummary(), "mockapi-fuzz-summary")
+    yield TALLIES
+    for name, tally in TALLIES.items():
+        empty = [label for label, (ok, items) in tally.lists.items() if ok >= 5 and not items]
+        assert not empty, f"{name}: list operations only ever answered []: {empty}"
+
+
+def non_empty(body: bytes) -> bool:
+    """A 200 body that carries something: not empty, not [] and not {}."""
+    return body.strip() not in (b"", b"[]", b"{}")
+
+
+def run(case: Case, tally: Tally) -> None:
+    """Reset, call with the token, count, and validate with every check that can hold."""
+    APP.mock.reset()
+    response = case.call(headers={**TOKEN, **dict(case.headers or {})})
+    tally.calls += 1
+    tally.statuses[response.status_code] += 1
+    operation_id = case.operation.definition.raw.get("operationId")
+    excluded = []
+    if refused_by_prose_rule(operation_id, response.status_code, response.content):
+        tally.prose_refusals += 1
+        excluded.append(positive_data_acceptance)
+    if known_bug(operation_id, case, response.status_code):
+        tally.known_bugs += 1
+        excluded.append(negative_data_rejection)
+    if response.status_code == 200:
+        items = non_empty(response.content)
+        tally.non_empty_200 += items
+        if case.method == "GET" and response.content.lstrip()[:1] == b"[":
+            seen = tally.lists.setdefault(case.operation.label, [0, 0])
+            seen[0] += 1
+            seen[1] += items
+    case.validate_response(response, excluded_checks=excluded)
+
+
+official = schemathesis.openapi.from_dict(merged_spec(), config=config(EXAMPLES))
 official.app = APP
 
-own = schemathesis.openapi.from_asgi("/openapi.json", APP, config=config(max(EXAMPLES // 5, 20)))
-# Rules that slow every later request (faults with delays, big generations, rate limits)
-# would turn a fuzz run into a timing test; they have their own tests.
-own = own.exclude(path_regex="^/_mockapi/(faults|generate|rate-limit)")
+own_document = schemathesis.openapi.from_asgi("/openapi.json", APP, config=config(EXAMPLES))
+# Generating up to a million backups per call would turn the run into a load test; data
+# replacement is fuzzed through PUT/POST /_mockapi/data and POST /_mockapi/default-dataset.
+own = own_document.exclude(path="/_mockapi/generate")
 
 
 @official.parametrize()
-def test_official_spec_list_operation(case: schemathesis.Case) -> None:
-    case.call_and_validate(headers=TOKEN)
+def test_official_spec_holds_on_served_data(case: Case) -> None:
+    run(case, TALLIES["official"])
 
 
 @own.parametrize()
-def test_own_openapi_document(case: schemathesis.Case) -> None:
-    # Fixture documents are checked beyond what a schema can say (unique ids across items,
-    # one project per short id, no unknown fields), so schema-valid bodies may rightly be
-    # refused; every other check stays on.
-    case.call_and_validate(
-        headers={**TOKEN, **(case.headers or {})},
-        excluded_checks=[positive_data_acceptance],
+def test_own_openapi_document_holds_on_served_data(case: Case) -> None:
+    run(case, TALLIES["own"])
+
+
+@pytest.fixture
+def api() -> Iterator[SpecClient]:
+    """A spec-checked client over the fuzzed data (its own app: the fuzz's is reset often)."""
+    with TestClient(create_app(SETTINGS, DATASET)) as client:
+        yield SpecClient(client)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: mockapi/api/core.py _parse_json returns None for an empty body and for the "
+    "JSON body `null` alike, and bodies.parse_body(required=False) then reads None as {}",
+)
+@pytest.mark.parametrize(
+    "path", ["/v2/project-backups/{backup}", "/v2/project-backup-schedules/{schedule}"]
+)
+def test_a_json_null_body_is_refused_as_not_an_object(api: SpecClient, path: str) -> None:
+    url = path.format(backup=SERVED["backups"][0], schedule=SERVED["schedules"][0])
+    response = api.patch(
+        url, content=b"null", headers={**TOKEN, "content-type": "application/json"}
     )
+    assert response.status_code == 400, response.text
+    assert response.json()["validationErrors"][0]["context"] == {"type": "object"}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: mockapi/faults.py FaultRule.drop is a lax bool (1, 'true', 'yes' pass) while "
+    "control.model_body promises strict types and the schema says boolean",
+)
+@pytest.mark.parametrize("drop", [1, "true", "yes"])
+def test_a_fault_rule_drop_must_be_a_json_boolean(api: SpecClient, drop: object) -> None:
+    response = api.control("POST", "faults", json={"drop": drop})
+    assert response.status_code == 400, response.text
