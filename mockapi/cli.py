@@ -166,11 +166,11 @@ def _validate(files: Sequence[Path]) -> int:
             print(f"mockapi: warning: {path} holds no backups", file=sys.stderr)
     print(
         f"ok: {dataset.backup_count:,} backup{'s' * (dataset.backup_count != 1)}, "
-        f"{len(dataset.projects):,} project{'s' * (len(dataset.projects) != 1)}, "
+        f"{dataset.project_count:,} project{'s' * (dataset.project_count != 1)}, "
         f"{len(dataset.schedules):,} schedule{'s' * (len(dataset.schedules) != 1)} "
         f"in {', '.join(map(str, files))}"
     )
-    if not dataset.backup_count and not dataset.projects:
+    if not dataset.backup_count and not dataset.project_count:
         print("mockapi: warning: nothing to serve in these files", file=sys.stderr)
     return 0
 

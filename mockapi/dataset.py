@@ -45,6 +45,14 @@ class Dataset:
         """How many backups the dataset holds."""
         return len(self.backups)
 
+    @property
+    def project_count(self) -> int:
+        """How many projects it names, itself or by its backups' and schedules' projectId."""
+        ids = {p.id for p in self.projects}
+        ids.update(b["projectId"] for b in self.backups)
+        ids.update(s["projectId"] for s in self.schedules)
+        return len(ids)
+
 
 def derive_short_id(project_id: str, taken: set[str]) -> str:
     """A stable `p-xxxxxx` short id for a project UUID, avoiding ids already taken."""
@@ -75,8 +83,12 @@ def _check_unique_ids(datasets: list[Dataset], kind: str) -> None:
             first_seen[item_id] = (dataset.source, position)
 
 
-def combine(datasets: Iterable[Dataset]) -> Dataset:
-    """Merge datasets: projects named twice must agree, backup ids must be unique."""
+def combine(datasets: Iterable[Dataset], derive: bool = True) -> Dataset:
+    """Merge datasets: projects named twice must agree, backup ids must be unique.
+
+    With `derive`, projects without a short id get a derived one; without, they are left
+    for a later merge (where --project-alias may still name them).
+    """
     projects: dict[str, ProjectInfo] = {}
     short_owner: dict[str, str] = {}
     backups: list[dict[str, Any]] = []
@@ -107,9 +119,10 @@ def combine(datasets: Iterable[Dataset]) -> Dataset:
         schedules.extend(dataset.schedules)
     # Projects with no short id, or known only from a backup's projectId, get a derived one,
     # after every named short id is known so a derived one never takes a named one.
-    unnamed = [p.id for p in projects.values() if not p.short_id]
-    unnamed += [b["projectId"] for b in backups if b["projectId"] not in projects]
-    unnamed += [s["projectId"] for s in schedules if s["projectId"] not in projects]
+    unnamed = [p.id for p in projects.values() if not p.short_id] if derive else []
+    if derive:
+        unnamed += [b["projectId"] for b in backups if b["projectId"] not in projects]
+        unnamed += [s["projectId"] for s in schedules if s["projectId"] not in projects]
     for project_id in dict.fromkeys(unnamed):
         short = derive_short_id(project_id, set(short_owner))
         known = projects.get(project_id)

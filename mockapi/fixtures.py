@@ -168,6 +168,6 @@ def load_fixtures(paths: Sequence[Path]) -> Dataset:
             shown.append(f"... and {len(problems) - MAX_REPORTED_ERRORS} more problems")
         raise FixtureError("invalid fixture data:\n  " + "\n  ".join(shown))
     try:
-        return combine(datasets)
+        return combine(datasets, derive=False)
     except DatasetError as error:
         raise FixtureError(f"invalid fixture data:\n  {error}") from None

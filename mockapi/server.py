@@ -27,10 +27,9 @@ from mockapi.protocol import protocol_class
 from mockapi.settings import Settings
 from mockapi.state import MockState
 from mockapi.store import Store
+from mockapi.watch import signature as watch_signature
 
 READY_PROJECTS_SHOWN = 5
-# In-flight requests finish on SIGTERM, but a stop never waits longer than this.
-GRACEFUL_SHUTDOWN_S = 5
 
 
 def bind(settings: Settings) -> socket.socket:
@@ -61,7 +60,7 @@ def uvicorn_config(app: MockApp, settings: Settings) -> uvicorn.Config:
         proxy_headers=False,
         date_header=False,  # the date comes from the mock's clock
         timeout_keep_alive=settings.timeout_keep_alive,
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+        timeout_graceful_shutdown=settings.timeout_graceful_shutdown,
     )
 
 
@@ -138,6 +137,7 @@ def serve(settings: Settings) -> int:
     port = int(sock.getsockname()[1])
     url = settings.base_url(port)
     total = settings.projects * settings.backups_per_project if settings.seed is not None else 0
+    loaded = watch_signature(settings.fixtures) if settings.watch else ()
     dataset = load_dataset(settings, progress_reporter(sys.stderr, total))
     app = create_app(settings, dataset, url)
     # The loaded data never changes shape again: moving it out of the collector's reach
@@ -153,7 +153,7 @@ def serve(settings: Settings) -> int:
             if settings.watch:
                 from mockapi.watch import start_watching
 
-                server.watcher = start_watching(settings, app.mock)
+                server.watcher = start_watching(settings, app.mock, loaded)
             print(line, flush=True)
 
         server.on_ready = ready

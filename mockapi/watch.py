@@ -9,15 +9,34 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
 
 from mockapi.dataset import DatasetError
+from mockapi.fixtures import expand_paths
 from mockapi.loading import load_dataset
 from mockapi.settings import Settings
 from mockapi.state import MockState
 
 log = logging.getLogger("mockapi")
+Signature = tuple[tuple[str, int, int], ...]
+
+
+def signature(paths: list[Path]) -> Signature:
+    """What the fixture files look like now: name, size and modification time of each."""
+    try:
+        files = expand_paths(paths)
+    except DatasetError:
+        return ()
+    found = []
+    for path in files:
+        try:
+            status = path.stat()
+        except OSError:
+            continue
+        found.append((str(path), status.st_size, status.st_mtime_ns))
+    return tuple(found)
 
 
 async def reload_once(settings: Settings, state: MockState) -> bool:
@@ -40,19 +59,31 @@ async def reload_once(settings: Settings, state: MockState) -> bool:
 
 
 async def watch_loop(
-    settings: Settings, state: MockState, stop: asyncio.Event | None = None
+    settings: Settings, state: MockState, loaded: Signature, stop: asyncio.Event | None = None
 ) -> None:
-    """Reload whenever a fixture file or folder changes, until `stop` is set."""
+    """Reload whenever a fixture file or folder changes, until `stop` is set.
+
+    `loaded` is what the files looked like when they were loaded: a change made before the
+    watcher started is caught by comparing with it at the watcher's first tick.
+    """
     from watchfiles import awatch
 
     paths = [str(path) for path in settings.fixtures]
-    async for _changes in awatch(*paths, stop_event=stop, debounce=200, step=50):
-        await reload_once(settings, state)
+    seen = loaded
+    async for changes in awatch(
+        *paths, stop_event=stop, debounce=200, step=50, rust_timeout=500, yield_on_timeout=True
+    ):
+        now = signature(settings.fixtures)
+        if changes or now != seen:
+            seen = now
+            await reload_once(settings, state)
 
 
-def start_watching(settings: Settings, state: MockState) -> asyncio.Task[None] | None:
+def start_watching(
+    settings: Settings, state: MockState, loaded: Signature
+) -> asyncio.Task[None] | None:
     """Start the watch on the running loop (nothing to watch without fixtures)."""
     if not settings.fixtures:
         log.warning("--watch has nothing to watch: no --fixtures given")
         return None
-    return asyncio.get_running_loop().create_task(watch_loop(settings, state))
+    return asyncio.get_running_loop().create_task(watch_loop(settings, state, loaded))

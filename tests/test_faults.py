@@ -188,9 +188,10 @@ def test_remaining_stops_at_zero_without_enforcement(make_api: Callable[..., Spe
 def test_each_token_has_its_own_window(api: SpecClient) -> None:
     assert api.get(URL, headers={"x-access-token": "a"}).headers["x-ratelimit-remaining"] == "2999"
     assert api.get(URL, headers={"x-access-token": "a"}).headers["x-ratelimit-remaining"] == "2998"
-    assert api.get(URL, headers={"Authorization": "Bearer b"}).headers[
-        "x-ratelimit-remaining"
-    ] == "2999"
+    assert (
+        api.get(URL, headers={"Authorization": "Bearer b"}).headers["x-ratelimit-remaining"]
+        == "2999"
+    )
 
 
 def test_a_refused_token_is_neither_counted_nor_given_headers(
@@ -304,9 +305,7 @@ def raw_answer(server: MockServer, method: str) -> bytes:
 
 
 @pytest.mark.parametrize("method", ["GET", "HEAD"])
-def test_a_dropped_request_gets_no_byte_of_an_answer(
-    real_server: MockServer, method: str
-) -> None:
+def test_a_dropped_request_gets_no_byte_of_an_answer(real_server: MockServer, method: str) -> None:
     real_server.add_fault(drop=True, count=1)
     assert raw_answer(real_server, method) == b""
     assert raw_answer(real_server, method).startswith(b"HTTP/1.1 200 OK")

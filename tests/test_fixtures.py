@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from mockapi.cli import main
+from mockapi.dataset import DatasetError
+from mockapi.loading import load_dataset
+from mockapi.settings import Settings
 from tests.conftest import TABLE_DOCUMENT
+from tests.support import SpecClient
 
 REPO = Path(__file__).parent.parent
 GOOD = {
@@ -147,3 +152,41 @@ def test_a_folder_loads_its_json_files(tmp_path: Path, capsys: pytest.CaptureFix
 def test_shipped_example_fixtures_are_valid(capsys: pytest.CaptureFixture[str]) -> None:
     code, output = validate(capsys, REPO / "fixtures")
     assert code == 0, output
+
+
+PLAIN = Path(__file__).parent.parent / "fixtures" / "plain-array-p-4x9zt2.json"
+BLOG = "7c9e4b21-5d3a-4f86-a1e0-6b8d2c4f9e37"
+
+
+def test_a_saved_plain_array_keeps_its_short_id_through_an_alias(
+    make_api: Callable[..., SpecClient],
+) -> None:
+    api = make_api(None, fixtures=[PLAIN], project_aliases=[f"{BLOG}=p-4x9zt2:Company blog"])
+    assert len(api.get("/v2/projects/p-4x9zt2/backups").json()) == 5
+    project = api.get("/v2/projects/p-4x9zt2").json()
+    assert (project["id"], project["description"]) == (BLOG, "Company blog")
+
+
+def test_without_an_alias_the_short_id_is_derived(make_api: Callable[..., SpecClient]) -> None:
+    api = make_api(None, fixtures=[PLAIN])
+    assert api.get("/v2/projects/p-4x9zt2/backups").status_code == 403
+    [project] = api.app.mock.projects()
+    assert project.id == BLOG and project.short_id.startswith("p-")
+
+
+def test_aliases_come_comma_separated_from_the_environment() -> None:
+    other = "0a2b4c6d-8e0f-4a1b-9c2d-3e4f5a6b7c8d"
+    settings = Settings.from_environment(
+        {"MOCKAPI_PROJECT_ALIASES": f"{BLOG}=p-4x9zt2:Company blog, {other}=p-n3wpr0"}
+    )
+    assert settings.aliases() == [
+        (BLOG, "p-4x9zt2", "Company blog"),
+        (other, "p-n3wpr0", ""),
+    ]
+
+
+def test_an_alias_that_contradicts_the_fixture_is_refused(tmp_path: Path) -> None:
+    document = {"projects": [{"id": BLOG, "shortId": "p-other1"}], "backups": []}
+    path = write(tmp_path, "named.json", document)
+    with pytest.raises(DatasetError, match="already named p-4x9zt2"):
+        load_dataset(Settings(fixtures=[path], project_aliases=[f"{BLOG}=p-4x9zt2"]))

@@ -1,27 +1,48 @@
-"""/openapi.json and /docs describe the operation exactly as the official spec does."""
+"""/openapi.json and /docs: the official operations verbatim, "Try it out" ready to use."""
 
 from __future__ import annotations
 
-import json
 import re
+from collections.abc import Callable
 
 from openapi_spec_validator import validate
 
-from tests.support import SPEC_PATH, SpecClient
-
-OFFICIAL = json.loads(SPEC_PATH.read_text())
-PATH = "/v2/projects/{projectId}/backups"
+from tests.support import OFFICIAL_DICT, SpecClient
 
 
-def test_operation_is_the_official_one(api: SpecClient) -> None:
+def test_every_official_operation_is_served_and_documented_verbatim(api: SpecClient) -> None:
     document = api.client.get("/openapi.json").json()
-    operation = document["paths"][PATH]["get"]
-    official = OFFICIAL["paths"][PATH]["get"]
-    assert operation["operationId"] == "backup-list-project-backups"
-    assert operation["parameters"] == official["parameters"]
-    assert operation["responses"] == official["responses"]
-    for name, schema in OFFICIAL["components"]["schemas"].items():
+    for path, operations in OFFICIAL_DICT["paths"].items():
+        for method, official in operations.items():
+            served = document["paths"][path][method]
+            assert served["operationId"] == official["operationId"]
+            assert served["responses"] == official["responses"]
+            assert served.get("requestBody") == official.get("requestBody")
+            for mine, theirs in zip(served["parameters"], official["parameters"], strict=True):
+                assert {k: v for k, v in mine.items() if k != "example"} == theirs
+    for name, schema in OFFICIAL_DICT["components"]["schemas"].items():
         assert document["components"]["schemas"][name] == schema
+
+
+def test_try_it_out_names_served_ids_and_says_which_token_works(api: SpecClient) -> None:
+    document = api.client.get("/openapi.json").json()
+    examples = {
+        parameter["name"]: parameter["example"]
+        for operations in document["paths"].values()
+        for operation in operations.values()
+        for parameter in operation.get("parameters", [])
+        if "example" in parameter and parameter["in"] == "path"
+    }
+    assert api.get(f"/v2/projects/{examples['projectId']}/backups").status_code == 200
+    assert api.get(f"/v2/project-backups/{examples['projectBackupId']}").status_code == 200
+    schedule = examples["projectBackupScheduleId"]
+    assert api.get(f"/v2/project-backup-schedules/{schedule}").status_code == 200
+    assert "Any non-empty token works" in document["info"]["description"]
+
+
+def test_the_token_rule_follows_the_settings(make_api: Callable[..., SpecClient]) -> None:
+    description = make_api(tokens=["t"]).client.get("/openapi.json").json()["info"]["description"]
+    assert "--tokens" in description
 
 
 def test_document_is_a_valid_openapi_document(api: SpecClient) -> None:
@@ -30,12 +51,15 @@ def test_document_is_a_valid_openapi_document(api: SpecClient) -> None:
 
 def test_mock_endpoints_are_documented_under_their_own_tag(api: SpecClient) -> None:
     paths = api.client.get("/openapi.json").json()["paths"]
-    assert {"/_mockapi/health", "/_mockapi/reset", "/_mockapi/data", "/_mockapi/journal"} <= set(
-        paths
-    )
+    assert {
+        "/_mockapi/health",
+        "/_mockapi/reset",
+        "/_mockapi/data",
+        "/_mockapi/journal",
+        "/_mockapi/clock",
+    } <= set(paths)
     for path, operations in paths.items():
-        if path == PATH:
-            assert operations["get"]["tags"] == ["Backup"]
+        if path in OFFICIAL_DICT["paths"]:
             continue
         assert path.startswith("/_mockapi/"), path
         for operation in operations.values():
@@ -53,8 +77,10 @@ def test_docs_page_loads_nothing_from_elsewhere(api: SpecClient) -> None:
 
 
 def test_health_reports_what_is_served(api: SpecClient) -> None:
-    assert api.client.get("/_mockapi/health").json() == {
+    health = api.client.get("/_mockapi/health").json()
+    assert {k: health[k] for k in ("status", "projects", "backups", "inFlight")} == {
         "status": "ok",
         "projects": 3,
         "backups": 10,
+        "inFlight": 0,
     }

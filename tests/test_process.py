@@ -47,9 +47,13 @@ class Running:
         return dict(httpx2.get(f"{self.url}/_mockapi/health", timeout=10).json())
 
 
-def start(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> Running:
+def start(
+    args: list[str], cwd: Path, env: dict[str, str] | None = None, access_log: bool = False
+) -> Running:
+    # Without a reader of stdout, a pipe full of access lines would stall the server.
+    quiet = [] if access_log or "--log-format" in args else ["--no-access-log"]
     process = subprocess.Popen(
-        [*MOCKAPI, *args],
+        [*MOCKAPI, *args, *quiet],
         cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -283,7 +287,7 @@ def test_a_dying_worker_is_logged_and_replaced(tmp_path: Path, running: list[Run
 
 
 def test_sigterm_lets_in_flight_requests_finish(tmp_path: Path, running: list[Running]) -> None:
-    server = start(["--port", "0", "--no-access-log"], cwd=tmp_path)
+    server = start(["--port", "0"], cwd=tmp_path)
     running.append(server)
     url = f"{server.url}/v2/projects/p-kbuygq/backups?limit=3"
     statuses: list[int] = []
@@ -368,3 +372,38 @@ def test_no_progress_lines_when_not_a_terminal(tmp_path: Path) -> None:
     )
     assert result.returncode == 0
     assert "generating" not in result.stderr
+
+
+def test_watch_reloads_a_valid_edit_and_keeps_the_old_data_on_a_bad_one(
+    tmp_path: Path, running: list[Running]
+) -> None:
+    folder = tmp_path / "fixtures"
+    folder.mkdir()
+    plain = Path(__file__).parent.parent / "fixtures" / "plain-array-p-4x9zt2.json"
+    backups = json.loads(plain.read_text())
+    (folder / "mine.json").write_text(json.dumps(backups[:2]))
+    server = start(["--port", "0", "--watch", "--fixtures", str(folder)], cwd=tmp_path)
+    running.append(server)
+    assert server.backups == 2
+    (folder / "mine.json").write_text(json.dumps(backups))
+    wait_for(lambda: server.health()["backups"] == 5, "the valid edit reloaded")
+    (folder / "mine.json").write_text(json.dumps([{**backups[0], "status": None}]))
+    (folder / "marker.json").write_text(json.dumps(backups[:0]))
+    wait_for(lambda: _stderr_has(server, "reload refused"), "the refused reload logged")
+    assert server.health()["backups"] == 5
+    server.process.terminate()
+    _, errors = server.process.communicate(timeout=10)
+    logged = getattr(server, "seen", "") + errors
+    assert "mine.json: backup item 0" in logged and "'status' is null" in logged
+
+
+def _stderr_has(server: Running, text: str) -> bool:
+    import select
+
+    assert server.process.stderr is not None
+    ready, _, _ = select.select([server.process.stderr], [], [], 0)
+    if ready:
+        server.seen = (
+            getattr(server, "seen", "") + os.read(server.process.stderr.fileno(), 65536).decode()
+        )
+    return text in getattr(server, "seen", "")

@@ -34,8 +34,8 @@ def test_b_sees_nothing_of_test_a(mockapi_server):
     for _ in range(3):
         response = httpx2.get(mockapi_server.api_url("p-kbuygq") + "?limit=2", headers=TOKEN)
         assert response.status_code == 200
-        assert "x-ratelimit-limit" not in response.headers
-    assert response.headers["x-pagination-totalcount"] == "15"
+    assert response.headers["x-ratelimit-limit"] == "3000"  # test a's limit is gone
+    assert response.headers["x-pagination-totalcount"] == "20"
 
 
 def test_c_generated_data_by_method_call(mockapi_server):
@@ -50,13 +50,64 @@ def test_d_bad_data_is_refused_with_the_fixture_message(mockapi_server):
 
     with pytest.raises(DatasetError, match="'status' is null"):
         mockapi_server.put_backups([{**BACKUP, "status": None}])
+
+
+def test_e_the_clock_is_frozen_and_moves_when_told(mockapi_server):
+    from datetime import UTC, datetime
+
+    start = mockapi_server.now()
+    assert start == datetime(2026, 1, 30, 12, 0, tzinfo=UTC)
+    url = mockapi_server.url + "/v2/projects/p-kbuygq/backups"
+    created = httpx2.post(url, json={"expirationTime": "2026-03-01T00:00:00Z"}, headers=TOKEN)
+    backup_url = mockapi_server.url + "/v2/project-backups/" + created.json()["id"]
+    assert httpx2.get(backup_url, headers=TOKEN).json()["status"] == "InProgress"
+    mockapi_server.advance_clock(10)
+    assert httpx2.get(backup_url, headers=TOKEN).json()["status"] == "Completed"
+    mockapi_server.set_now(datetime(2026, 3, 2, tzinfo=UTC))
+    assert httpx2.get(backup_url, headers=TOKEN).status_code == 403  # expired, gone
+
+
+def test_f_in_process_client_shares_the_servers_state(mockapi_server, mockapi_client):
+    mockapi_server.put_backups([BACKUP])
+    response = mockapi_client.get(
+        "/v2/projects/bbbbbbbb-0000-4000-8000-000000000001/backups", headers=TOKEN
+    )
+    assert [b["id"] for b in response.json()] == [BACKUP["id"]]
+    assert mockapi_server.journal()[-1]["status"] == 200
+
+
+async def _async_list(transport):
+    async with httpx2.AsyncClient(transport=transport, base_url="http://mock") as client:
+        return await client.get("/v2/projects/p-kbuygq/backups?limit=1", headers=TOKEN)
+
+
+def test_g_an_asgi_transport_for_async_clients(mockapi_server):
+    import asyncio
+
+    response = asyncio.run(_async_list(mockapi_server.transport()))
+    assert response.status_code == 200 and len(response.json()) == 1
 """
 
 
 def test_user_tests_pass_and_state_never_leaks(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_user=USER_TESTS)
     result = pytester.runpytest_subprocess("-v")
-    result.assert_outcomes(passed=4)
+    result.assert_outcomes(passed=7)
+
+
+def test_the_shells_mockapi_variables_never_reach_the_plugin(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in {
+        "MOCKAPI_TOKENS": "only-in-the-shell",
+        "MOCKAPI_SEED": "99",
+        "MOCKAPI_PORT": "abc",
+        "MOCKAPI_CLOCK": "running",
+    }.items():
+        monkeypatch.setenv(name, value)
+    pytester.makepyfile(test_user=USER_TESTS)
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(passed=7)
 
 
 def test_users_configure_by_overriding_small_fixtures(pytester: pytest.Pytester) -> None:
@@ -78,7 +129,7 @@ def test_users_configure_by_overriding_small_fixtures(pytester: pytest.Pytester)
             projects = mockapi_server.projects()
             assert len(projects) == 4
             url = mockapi_server.api_url(projects[0].short_id)
-            assert httpx2.get(url, headers={"x-access-token": "other"}).status_code == 403
+            assert httpx2.get(url, headers={"x-access-token": "other"}).status_code == 401
             ok = httpx2.get(url, headers={"x-access-token": "only-this"})
             assert len(ok.json()) == 9
         """

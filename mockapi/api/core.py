@@ -29,6 +29,7 @@ from mockapi.errors import (
     PayloadTooLarge,
     PermissionDenied,
     RateLimited,
+    RequestTimeout,
     ServiceUnavailable,
     ValidationFailed,
     error_for_status,
@@ -149,6 +150,7 @@ class ApiApp:
         self.prefixed_paths = settings.validation_paths.value == "prefixed"
         self.rate_limit_headers = settings.rate_limit_headers
         self.body_cap = settings.max_api_body_bytes
+        self.body_timeout = settings.timeout_body
         self.access_log = access_log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -172,11 +174,13 @@ class ApiApp:
             return
         now = state.clock.now_ms()
         status, body = 0, None
+        state.in_flight += 1
         try:
             status, body = await self._api(scope, receive, send, trace, now, cors_headers)
         except Dropped:
             status = 0  # the journal's mark for "no answer"
         finally:
+            state.in_flight -= 1
             state.journal.record(
                 scope["method"],
                 scope["path"],
@@ -309,18 +313,25 @@ class ApiApp:
                 raise PayloadTooLarge(f"request body is over the cap of {cap} bytes")
         chunks: list[bytes] = []
         size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                raise Dropped()
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > cap:
-                extra.append(CLOSE)
-                raise PayloadTooLarge(f"request body is over the cap of {cap} bytes")
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                return b"".join(chunks)
+        try:
+            async with asyncio.timeout(self.body_timeout):
+                while True:
+                    message = await receive()
+                    if message["type"] == "http.disconnect":
+                        raise Dropped()
+                    chunk = message.get("body", b"")
+                    size += len(chunk)
+                    if size > cap:
+                        extra.append(CLOSE)
+                        raise PayloadTooLarge(f"request body is over the cap of {cap} bytes")
+                    chunks.append(chunk)
+                    if not message.get("more_body", False):
+                        return b"".join(chunks)
+        except TimeoutError:
+            extra.append(CLOSE)
+            raise RequestTimeout(
+                f"the request body did not arrive within {self.body_timeout} s"
+            ) from None
 
     async def _answer_error(
         self,
