@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import UTC, datetime
 from typing import Any
 
@@ -109,14 +110,40 @@ def is_daily_once(expression: str) -> bool:
     return len(cron.minutes) == 1 and len(cron.hours) == 1 and every_day and cron.day_and
 
 
+@lru_cache(maxsize=1024)
+def _fixed_step(expression: str) -> tuple[int, int] | None:
+    """(offset, period) in ms for schedules that run every day or every hour at one minute.
+
+    Those are nearly all real schedules; their runs are plain arithmetic, and only the
+    others need crontab iteration.
+    """
+    cron = parse_cron(expression)
+    every_day = cron.days == set(range(1, 32)) and cron.months == set(range(1, 13))
+    if not (every_day and cron.day_and and len(cron.minutes) == 1):
+        return None
+    minute = next(iter(cron.minutes)) * 60_000
+    if cron.hours == set(range(24)):
+        return minute, HOUR_MS
+    if len(cron.hours) == 1:
+        return next(iter(cron.hours)) * HOUR_MS + minute, DAY_MS
+    return None
+
+
 def next_run_ms(expression: str, after_ms: int) -> int:
     """The first run of a schedule strictly after `after_ms` (runs are on whole minutes)."""
+    fixed = _fixed_step(expression)
+    if fixed is not None:
+        offset, period = fixed
+        return after_ms + period - (after_ms - offset) % period
     start = datetime.fromtimestamp(after_ms // SECOND_MS, tz=UTC)
     return int(next(CronSim(expression, start)).timestamp()) * SECOND_MS
 
 
 def runs_between(expression: str, after_ms: int, until_ms: int) -> list[int]:
     """Every run strictly after `after_ms` and at or before `until_ms`."""
+    fixed = _fixed_step(expression)
+    if fixed is not None:
+        return list(range(next_run_ms(expression, after_ms), until_ms + 1, fixed[1]))
     start = datetime.fromtimestamp(after_ms // SECOND_MS, tz=UTC)
     runs = []
     for when in CronSim(expression, start):

@@ -77,6 +77,8 @@ class AccessLog:
         self.stream = stream or sys.stdout
         self._pending: list[tuple[float, Any, str, str, bytes, int]] = []
         self._scheduled = False
+        self._second = -1
+        self._prefix = ""
 
     def request(self, scope: Scope, status: int) -> None:
         """Note one answered request; written with the next batch."""
@@ -112,17 +114,24 @@ class AccessLog:
         except (OSError, ValueError):  # a closed stream must not break answering
             pass
 
+    def _stamp(self, at: float) -> str:
+        # Lines come in bursts within one second: the date part is made once per second.
+        second = int(at)
+        if second != self._second:
+            self._second, self._prefix = second, rfc3339(second)[:-4]
+        return f"{self._prefix}{int((at - second) * 1000):03d}Z"
+
     def _line(
         self, at: float, client: Any, method: str, path: str, query: bytes, status: int
     ) -> str:
         peer = f"{client[0]}:{client[1]}" if client else "-"
-        target = path + ("?" + query.decode("latin-1") if query else "")
+        target = f"{path}?{query.decode('latin-1')}" if query else path
         if len(target) > 2048:
             target = target[:2048] + "..."
         if self.json_lines:
             return orjson.dumps(
                 {
-                    "time": rfc3339(at),
+                    "time": self._stamp(at),
                     "level": "info",
                     "logger": "mockapi.access",
                     "client": peer,
@@ -132,4 +141,4 @@ class AccessLog:
                 }
             ).decode()
         shown = status if status else "dropped"
-        return f'{rfc3339(at)} INFO mockapi.access: {peer} "{method} {target}" {shown}'
+        return f'{self._stamp(at)} INFO mockapi.access: {peer} "{method} {target}" {shown}'

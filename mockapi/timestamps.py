@@ -44,6 +44,19 @@ def from_ms(ms: int) -> datetime:
     return _EPOCH + timedelta(milliseconds=ms)
 
 
+@lru_cache(maxsize=65536)
+def _day_ms(date: str) -> int:
+    return to_ms(datetime.fromisoformat(date + "T00:00:00+00:00"))
+
+
 def parse_ms(text: str) -> int:
-    """A wire timestamp (as the store keeps them: normalised, `Z`) in milliseconds."""
+    """A wire timestamp in milliseconds (fast for the normalised form the store keeps)."""
+    if len(text) == 24 and text[10] == "T" and text[19] == "." and text[23] == "Z":
+        return (
+            _day_ms(text[:10])
+            + int(text[11:13]) * 3_600_000
+            + int(text[14:16]) * 60_000
+            + int(text[17:19]) * 1000
+            + int(text[20:23])
+        )
     return to_ms(datetime.fromisoformat(text))
