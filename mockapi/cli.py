@@ -72,8 +72,12 @@ def _add_setting_options(
                 help=help_text,
             )
         elif name in Settings.LIST_FIELDS:
+            # A repeatable flag reads best in the singular: --project-alias A --project-alias B.
+            singular = flag.removesuffix("es") if flag.endswith("aliases") else None
             parser.add_argument(
+                *([singular] if singular else []),
                 flag,
+                dest=name,
                 nargs="+",
                 action="extend",
                 default=argparse.SUPPRESS,

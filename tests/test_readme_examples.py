@@ -35,7 +35,7 @@ def test_pytest_section_examples_pass(pytester: pytest.Pytester) -> None:
     test_file, conftest, script = blocks("Using mockapi in pytest", "python")
     pytester.makepyfile(test_my_client=test_file)
     result = pytester.runpytest_subprocess()
-    result.assert_outcomes(passed=3)
+    result.assert_outcomes(passed=4)
 
     pytester.makeconftest(conftest)
     pytester.makepyfile(
@@ -46,7 +46,7 @@ def test_pytest_section_examples_pass(pytester: pytest.Pytester) -> None:
             assert len(mockapi_server.projects()) == 5
             url = mockapi_server.api_url(mockapi_server.projects()[0].short_id)
             assert httpx2.get(url, headers={"x-access-token": "ci-token"}).status_code == 200
-            assert httpx2.get(url, headers={"x-access-token": "nope"}).status_code == 403
+            assert httpx2.get(url, headers={"x-access-token": "nope"}).status_code == 401
         """
     )
     result = pytester.runpytest_subprocess("test_configured.py")
@@ -58,11 +58,14 @@ def test_pytest_section_examples_pass(pytester: pytest.Pytester) -> None:
 
 
 @pytest.mark.skipif(shutil.which("curl") is None and not os.environ.get("CI"), reason="no curl")
-@pytest.mark.parametrize("title", ["Control API", "Faults and rate limits"])
-def test_curl_scenarios_run_against_a_real_server(server: MockServer, title: str) -> None:
+@pytest.mark.parametrize("title", ["The whole backup API", "Control API", "Faults and rate limits"])
+def test_curl_scenarios_run_against_a_real_server(
+    server: MockServer, title: str, tmp_path: Path
+) -> None:
     [script] = blocks(title, "sh")
     result = subprocess.run(
         ["bash", "-euo", "pipefail", "-c", script],
+        cwd=tmp_path,
         env={**os.environ, "MOCKAPI": server.url},
         capture_output=True,
         text=True,
