@@ -39,6 +39,8 @@ _SEARCH_CACHE_POSITIONS = 4_000_000
 # Above this many new backups for one project, rebuilding its index beats inserting.
 _BULK = 64
 DEFAULT_RETENTION_MS = 30 * life.DAY_MS
+# A backup created within this much before the newest one's requestedAt is taken after it.
+_SAME_MOMENT_MS = 1000
 _SORTED = orjson.OPT_SORT_KEYS
 
 
@@ -618,7 +620,7 @@ class Store:
         backup.update(
             id=backup_id,
             projectId=record.info.id,
-            requestedAt=format_epoch_ms(now),
+            requestedAt=format_epoch_ms(_requested_ms(record, now)),
             status="InProgress",
         )
         self._insert(record, backup)
@@ -880,6 +882,21 @@ class Store:
         infos = tuple(p for p in merged.projects if p.id in touched)
         self._load(Dataset(infos, dataset.backups, dataset.schedules, dataset.source))
         heapq.heapify(self._events)
+
+
+def _requested_ms(record: ProjectRecord, now_ms: int) -> int:
+    """When a backup requested now is taken: now, or a millisecond after the newest backup.
+
+    A created backup is the project's newest. On a frozen clock (or two requests in one
+    millisecond) its requestedAt would tie with the newest and the id would decide the
+    order; taking it a millisecond later keeps it last. Only a tie within the second counts:
+    data dated further ahead is not overtaken.
+    """
+    if len(record.backups):
+        newest = parse_ms(record.backups.requested[-1])
+        if now_ms <= newest < now_ms + _SAME_MOMENT_MS:
+            return newest + 1
+    return now_ms
 
 
 def _retention_ms(record: ProjectRecord, backup: dict[str, Any]) -> int:

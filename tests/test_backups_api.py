@@ -341,6 +341,30 @@ def test_a_created_backup_is_listed_at_once_as_the_newest_and_the_previous_becom
     assert deletable == {**before, backup_id(8): True, created["id"]: False}
 
 
+def test_backups_created_at_one_frozen_instant_are_newest_in_the_order_they_were_made(
+    api: SpecClient,
+) -> None:
+    made = [create(api, description=f"burst {n}") for n in range(5)]
+    assert [b["requestedAt"] for b in made] == [f"2026-01-30T12:00:00.00{n}Z" for n in range(5)]
+    after = listed(api)
+    assert [b["id"] for b in after[-5:]] == [b["id"] for b in made]
+    assert [b["deletable"] for b in after[-5:]] == [True, True, True, True, False]
+    assert api.delete(one(made[0]["id"])).status_code == 204
+    api.advance(10)
+    assert {b["status"] for b in listed(api)[-4:]} == {"Completed"}
+
+
+def test_a_backup_created_on_a_scheduled_minute_is_the_newest(api: SpecClient) -> None:
+    api.post("/v2/projects/p-tbl001/backup-schedules", json={"schedule": "0 13 * * *", "ttl": "7d"})
+    api.advance(3600)
+    scheduled = listed(api)[-1]
+    assert scheduled["requestedAt"] == "2026-01-30T13:00:00.000Z"
+    created = create(api)
+    assert created["requestedAt"] == "2026-01-30T13:00:00.001Z"
+    assert listed(api)[-1]["id"] == created["id"]
+    assert api.delete(one(scheduled["id"])).status_code == 204
+
+
 @pytest.mark.parametrize("term", ["fresh", "FRESH START", "START"])
 def test_a_created_backup_is_found_by_search_at_once(api: SpecClient, term: str) -> None:
     listed(api, f"searchTerm={term}")  # a cached search must not hide the new backup
