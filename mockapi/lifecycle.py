@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from cronsim import CronSim, CronSimError
@@ -99,15 +99,20 @@ def check_cron(expression: str) -> str:
     return expression
 
 
-def is_daily_once(expression: str) -> bool:
-    """True for a schedule that runs once a day, every day (what system schedules must do)."""
-    cron = parse_cron(expression)
-    every_day = (
+def _every_day(cron: CronSim) -> bool:
+    """True when a crontab names every day of every month and every day of the week."""
+    return (
         cron.days == set(range(1, 32))
         and cron.months == set(range(1, 13))
         and {d % 7 for d in cron.weekdays if isinstance(d, int)} == set(range(7))  # 7 is Sunday
+        and cron.day_and
     )
-    return len(cron.minutes) == 1 and len(cron.hours) == 1 and every_day and cron.day_and
+
+
+def is_daily_once(expression: str) -> bool:
+    """True for a schedule that runs once a day, every day (what system schedules must do)."""
+    cron = parse_cron(expression)
+    return len(cron.minutes) == 1 and len(cron.hours) == 1 and _every_day(cron)
 
 
 @lru_cache(maxsize=1024)
@@ -118,8 +123,7 @@ def _fixed_step(expression: str) -> tuple[int, int] | None:
     others need crontab iteration.
     """
     cron = parse_cron(expression)
-    every_day = cron.days == set(range(1, 32)) and cron.months == set(range(1, 13))
-    if not (every_day and cron.day_and and len(cron.minutes) == 1):
+    if not (_every_day(cron) and len(cron.minutes) == 1):
         return None
     minute = next(iter(cron.minutes)) * 60_000
     if cron.hours == set(range(24)):

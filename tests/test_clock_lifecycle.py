@@ -263,6 +263,21 @@ def test_a_reset_brings_back_the_startup_data_and_clock(api: SpecClient) -> None
     assert api.get(one(1)).status_code == 200
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="MockState.current() (state.py) keeps the startup store's now_ms at "
+    "max(store.now_ms, now), so after a reset the store stays ahead of the restarted clock; "
+    "it needs store.now_ms = now",
+)
+def test_after_a_reset_writes_happen_at_the_clocks_start_again(api: SpecClient) -> None:
+    api.advance(1)  # nothing falls due: the startup store itself is told the time
+    api.get(BACKUPS)
+    api.control("POST", "reset")
+    assert clock(api)["now"] == START
+    created = api.post(BACKUPS, json={"expirationTime": "2026-03-01T00:00:00Z"}).json()
+    assert created["requestedAt"] == START
+
+
 def test_the_same_requests_after_a_reset_give_the_same_answers(api: SpecClient) -> None:
     def session() -> list[Any]:
         answers = []

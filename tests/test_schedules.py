@@ -425,6 +425,22 @@ def test_advancing_the_clock_makes_one_backup_a_day_per_daily_schedule(
         assert item["status"] == "Completed"
 
 
+@pytest.mark.parametrize(
+    ("cron", "requested"),
+    [
+        ("0 22 * * 0", ["2026-02-01T22:00:00.000Z"]),  # Sundays
+        ("15 6 * * 1-5", [f"2026-02-0{d}T06:15:00.000Z" for d in (2, 3, 4, 5, 6)]),
+        ("45 1 1 * *", ["2026-02-01T01:45:00.000Z"]),  # the first of the month
+    ],
+)
+def test_a_schedule_runs_only_on_the_days_it_names(
+    api: SpecClient, cron: str, requested: list[str]
+) -> None:
+    created = create(api, cron, "14d")
+    api.advance(7 * DAY)
+    assert [b["requestedAt"] for b in made_by(api, created["id"])] == requested
+
+
 def test_only_backups_within_their_ttl_remain_after_a_long_jump(api: SpecClient) -> None:
     created = create(api, "30 4 * * *", "7d")
     api.advance(30 * DAY)
