@@ -1,18 +1,23 @@
-"""Soak: mixed load on a real mockapi process; reports 5xx, dropped connections, RSS, p99.
+"""Soak: mixed load on a real mockapi process; reports 5xx, non-JSON answers, RSS, p99.
 
     python benchmarks/soak.py                 # 60 s against 20,000 generated backups
+    python benchmarks/soak.py --hostile       # the same, with hostile clients mixed in
     python benchmarks/soak.py --seconds 600   # a long run
 
-Valid queries of every kind, invalid ones, Prefer headers and control API calls (journal,
-projects, fault rules with delays, data reads) from 16 keep-alive connections. RSS is read
-after a 5 s warm-up (caches filled) and at the end; the run fails if any answer was 5xx,
-any connection broke, or RSS grew by 10% or more.
+Normal load: valid queries of every kind, invalid ones, writes (create, patch, delete),
+Prefer headers and control API calls from 16 keep-alive connections. With --hostile, other
+connections at the same time send huge headers, trickle headers, idle, flood 8 kB tokens,
+declare 300 MB bodies, send bodies that never arrive, infinite and huge numbers, ambiguous
+credentials and refused preflights. RSS is read after a warm-up and at the end; the run
+fails on any 5xx, any non-JSON error answer, a broken normal connection, RSS growth of 10%
+or more, or (with --hostile) a p99 of the normal requests of 50 ms or more.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import random
 import signal
 import socket
@@ -20,8 +25,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-
-from load import exchange  # benchmarks/ is on sys.path when this script runs
+from typing import Any
 
 QUERIES = [
     "limit=50",
@@ -47,6 +51,23 @@ INVALID = [
 ]
 
 
+BACKUP_IDS: list[str] = []
+
+
+def backup_ids(port: int, project: str) -> list[str]:
+    """Some deletable backups of the project, for the normal clients' patches."""
+    import http.client
+    import json
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request(
+        "GET", f"/v2/projects/{project}/backups?limit=200", headers={"x-access-token": "s"}
+    )
+    items = json.loads(connection.getresponse().read())
+    connection.close()
+    return [item["id"] for item in items if item["deletable"]]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -65,6 +86,31 @@ class Stats:
         self.latencies: list[float] = []
         self.by_status: dict[int, int] = {}
         self.broken = 0
+        self.not_json = 0
+        self.hostile: dict[str, int] = {}
+        self.hostile_statuses: dict[int, int] = {}
+
+    def note(self, status: int, content_type: bytes) -> None:
+        self.by_status[status] = self.by_status.get(status, 0) + 1
+        if status >= 400 and content_type != b"application/json":
+            self.not_json += 1
+
+
+async def exchange_typed(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
+) -> tuple[int, bytes]:
+    """One request on a keep-alive connection: (status, content type)."""
+    writer.write(request)
+    head = await reader.readuntil(b"\r\n\r\n")
+    length, content_type = 0, b""
+    for line in head.split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        if name.lower() == b"content-length":
+            length = int(value)
+        elif name.lower() == b"content-type":
+            content_type = value.strip()
+    await reader.readexactly(length)
+    return int(head.split(b" ", 2)[1]), content_type
 
 
 async def request(
@@ -78,7 +124,8 @@ async def request(
     head = f"{method} {target} HTTP/1.1\r\nHost: soak\r\nx-access-token: soak\r\n{headers}"
     if body:
         head += f"content-type: application/json\r\ncontent-length: {len(body)}\r\n"
-    return await exchange(reader, writer, head.encode() + b"\r\n" + body)
+    status, content_type = await exchange_typed(reader, writer, head.encode() + b"\r\n" + body)
+    return status, content_type
 
 
 async def client(port: int, project: str, until: float, stats: Stats, rng: random.Random) -> None:
@@ -105,24 +152,99 @@ async def client(port: int, project: str, until: float, stats: Stats, rng: rando
                         "/_mockapi/faults",
                     ]
                 )
-            elif roll < 0.96:
+            elif roll < 0.95:
                 method, target, body = "POST", "/_mockapi/faults", b'{"delayMs": 1, "count": 3}'
-            elif roll < 0.97:
+            elif roll < 0.96:
                 method, target = "DELETE", "/_mockapi/journal"
+            elif roll < 0.98:
+                method, target = "POST", f"/v2/projects/{project}/backups"
+                body = b'{"expirationTime": "2026-03-01T00:00:00Z", "description": "soak"}'
+            elif roll < 0.99:
+                method, target = "PATCH", f"/v2/project-backups/{rng.choice(BACKUP_IDS)}"
+                body = b'{"description": "soaked"}'
             else:
                 target = "/_mockapi/rate-limit"
             began = time.perf_counter()
             try:
-                status = await request(reader, writer, method, target, headers, body)
+                status, content_type = await request(reader, writer, method, target, headers, body)
             except (ConnectionError, asyncio.IncompleteReadError):
                 stats.broken += 1
                 writer.close()
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
                 continue
             stats.latencies.append((time.perf_counter() - began) * 1000)
-            stats.by_status[status] = stats.by_status.get(status, 0) + 1
+            stats.note(status, content_type)
     finally:
         writer.close()
+
+
+FILLER = "t" * 8176
+
+
+async def answer_of(reader: asyncio.StreamReader, until: float) -> tuple[int, bytes]:
+    """Read one whole answer (until the server closes); its status and content type."""
+    data = await asyncio.wait_for(reader.read(), timeout=max(until - time.monotonic(), 0) + 1)
+    head = data.split(b"\r\n\r\n", 1)[0]
+    if not head.startswith(b"HTTP/1.1 "):
+        return 0, b""  # closed without an answer (an idle connection)
+    content_type = b""
+    for line in head.split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        if name.lower() == b"content-type":
+            content_type = value.strip()
+    return int(head.split(b" ", 2)[1]), content_type
+
+
+HOSTILE = {
+    "huge header": b"GET /v2/projects/p/backups HTTP/1.1\r\nHost: h\r\nx-big: "
+    + b"a" * 200_000
+    + b"\r\n\r\n",
+    "trickled headers": b"GET /v2/projects/p/backups HTTP/1.1\r\nHost: h\r\n",
+    "idle": b"",
+    "declared 300 MB body": b"POST /_mockapi/faults HTTP/1.1\r\nHost: h\r\n"
+    b"content-type: application/json\r\ncontent-length: 300000000\r\n\r\n" + b"[" * 65536,
+    "body that never arrives": b"POST /v2/projects/p/backups HTTP/1.1\r\nHost: h\r\n"
+    b"x-access-token: t\r\ncontent-length: 100\r\nconnection: close\r\n\r\n{",
+}
+HOSTILE_CLOSED = {
+    "8 kB token": "GET /v2/projects/{project}/backups?limit=1 HTTP/1.1\r\nHost: h\r\n"
+    "x-access-token: {token}\r\nconnection: close\r\n\r\n",
+    "two tokens": "GET /v2/projects/{project}/backups HTTP/1.1\r\nHost: h\r\n"
+    "x-access-token: a\r\nx-access-token: b\r\nconnection: close\r\n\r\n",
+    "infinite window": "PUT /_mockapi/rate-limit HTTP/1.1\r\nHost: h\r\n"
+    "content-type: application/json\r\ncontent-length: 36\r\nconnection: close\r\n\r\n"
+    '{{"limit": 5, "windowSeconds": 1e400}}',
+    "huge Prefer code": "GET /v2/projects/{project}/backups HTTP/1.1\r\nHost: h\r\n"
+    "Prefer: code=99999999999999999999\r\nconnection: close\r\n\r\n",
+    "refused preflight": "OPTIONS /v2/projects/{project}/backups HTTP/1.1\r\nHost: h\r\n"
+    "Origin: http://evil.test\r\nAccess-Control-Request-Method: PATCH\r\n"
+    "connection: close\r\n\r\n",
+}
+
+
+async def hostile(
+    port: int, project: str, kind: str, until: float, stats: Stats, rng: random.Random
+) -> None:
+    """One hostile connection after another until the end; each must end in JSON or a close."""
+    while time.monotonic() < until:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            if kind in HOSTILE:
+                writer.write(HOSTILE[kind])
+            else:
+                token = f"{rng.getrandbits(64):016x}" + FILLER  # distinct, and cheap to make
+                text = HOSTILE_CLOSED[kind].format(project=project, token=token)
+                writer.write(text.encode())
+            await writer.drain()
+            status, content_type = await answer_of(reader, until)
+        except (ConnectionError, asyncio.IncompleteReadError, TimeoutError):
+            status, content_type = 0, b""
+        finally:
+            writer.close()
+        if status:
+            stats.note(status, content_type)
+        label = f"{kind}: {status or 'closed'}"
+        stats.hostile[label] = stats.hostile.get(label, 0) + 1
 
 
 async def run(port: int, project: str, seconds: float, stats: Stats) -> None:
@@ -132,11 +254,49 @@ async def run(port: int, project: str, seconds: float, stats: Stats) -> None:
     )
 
 
+async def run_hostile(port: int, project: str, seconds: float, stats: Stats) -> None:
+    until = time.monotonic() + seconds
+    kinds = [*HOSTILE, *HOSTILE_CLOSED]
+    await asyncio.gather(
+        *(
+            hostile(port, project, kind, until, stats, random.Random(100 + n))
+            for n, kind in enumerate(kinds * 4)
+        )
+    )
+
+
+def hostile_process(port: int, project: str, seconds: float, results: Any) -> None:
+    """The hostile clients, in a process of their own: their CPU does not skew the latency
+    the normal clients measure."""
+    stats = Stats()
+    asyncio.run(run_hostile(port, project, seconds, stats))
+    results.put((stats.by_status, stats.not_json, stats.hostile))
+
+
+def with_hostile(port: int, project: str, seconds: float, stats: Stats, hostile_too: bool) -> None:
+    """Normal load here; with `hostile_too`, hostile load in a second process meanwhile."""
+    if not hostile_too:
+        asyncio.run(run(port, project, seconds, stats))
+        return
+    results: Any = multiprocessing.Queue()
+    other = multiprocessing.Process(target=hostile_process, args=(port, project, seconds, results))
+    other.start()
+    asyncio.run(run(port, project, seconds, stats))
+    by_status, not_json, kinds = results.get(timeout=seconds + 120)
+    other.join()
+    stats.not_json += not_json
+    for status, count in by_status.items():
+        stats.hostile_statuses[status] = stats.hostile_statuses.get(status, 0) + count
+    for kind, count in kinds.items():
+        stats.hostile[kind] = stats.hostile.get(kind, 0) + count
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--hostile", action="store_true", help="mix hostile clients in")
     args = parser.parse_args()
     port = free_port()
     command = [
@@ -160,13 +320,14 @@ def main() -> int:
     assert process.stdout is not None
     line = process.stdout.readline()
     project = line.split("/v2/projects/")[1].split("/")[0]
+    BACKUP_IDS.extend(backup_ids(port, project))
     try:
         warm = Stats()
-        asyncio.run(run(port, project, 5.0, warm))
+        with_hostile(port, project, 15.0, warm, args.hostile)
         rss_start = rss_mb(process.pid)
         stats = Stats()
         began = time.monotonic()
-        asyncio.run(run(port, project, args.seconds, stats))
+        with_hostile(port, project, args.seconds, stats, args.hostile)
         elapsed = time.monotonic() - began
         rss_end = rss_mb(process.pid)
     finally:
@@ -174,17 +335,24 @@ def main() -> int:
         code = process.wait(15)
     served = sum(stats.by_status.values())
     errors_5xx = sum(n for status, n in stats.by_status.items() if status >= 500)
+    errors_5xx += sum(n for status, n in stats.hostile_statuses.items() if status >= 500)
     stats.latencies.sort()
     p99 = stats.latencies[int(len(stats.latencies) * 0.99)] if stats.latencies else float("nan")
     growth = (rss_end - rss_start) / rss_start * 100
     print(
         f"soak {elapsed:.0f} s: {served:,} requests ({served / elapsed:,.0f}/s), statuses {dict(sorted(stats.by_status.items()))}"
     )
-    print(f"5xx: {errors_5xx}, broken connections: {stats.broken}, p99 {p99:.2f} ms")
+    print(
+        f"5xx: {errors_5xx}, non-JSON error answers: {stats.not_json}, broken normal "
+        f"connections: {stats.broken}, p99 of the normal requests {p99:.2f} ms"
+    )
+    if args.hostile:
+        print(f"hostile: {dict(sorted(stats.hostile.items()))}")
     print(
         f"RSS after warm-up {rss_start:.1f} MB, at end {rss_end:.1f} MB ({growth:+.1f}%), exit code after SIGTERM {code}"
     )
-    ok = errors_5xx == 0 and stats.broken == 0 and growth < 10 and code == 0
+    ok = errors_5xx == 0 and stats.not_json == 0 and stats.broken == 0 and growth < 10
+    ok = ok and code == 0 and (p99 < 50 or not args.hostile)
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 
