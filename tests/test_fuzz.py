@@ -32,7 +32,7 @@ from mockapi.generate import GenerationOptions, generate
 from mockapi.loading import load_default_dataset
 from tests.support import SpecClient, merged_spec
 
-EXAMPLES = int(os.environ.get("MOCKAPI_FUZZ_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("MOCKAPI_FUZZ_EXAMPLES", "40"))
 TOKEN = {"x-access-token": "fuzz"}
 Case = schemathesis.Case[Any]
 
@@ -44,11 +44,12 @@ DATASET = combine(
     ]
 )
 APP = create_app(SETTINGS, DATASET)
-_STORE = APP.mock.current()
+with TestClient(APP) as _client:
+    _SERVED = _client.get("/_mockapi/data").json()  # the served data as a fixture document
 SERVED = {
-    "projects": [record.info.id for record in _STORE.projects.values()],
-    "backups": [i for record in _STORE.projects.values() for i in record.backups.ids],
-    "schedules": [i for record in _STORE.projects.values() for i in record.schedules],
+    "projects": [project["id"] for project in _SERVED["projects"]],
+    "backups": [backup["id"] for backup in _SERVED["backups"]],
+    "schedules": [schedule["id"] for schedule in _SERVED["schedules"]],
 }
 
 # Values the spec's prose rules accept (relative to the frozen clock's start).
