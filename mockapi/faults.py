@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from mockapi.errors import FieldError, ValidationFailed
 from mockapi.numbers import FractionRange, IntegerRange, NumberError, parse_integer
@@ -38,7 +38,7 @@ class FaultRule(BaseModel):
     status: Annotated[int, IntegerRange(200, 599)] | None = Field(
         None, description="Answer this status in the API's shape (200 or 400-599)."
     )
-    drop: bool = Field(False, description="Close the connection without an answer.")
+    drop: StrictBool = Field(False, description="Close the connection without an answer.")
     delayMs: Annotated[int, IntegerRange(0, MAX_DELAY_MS)] = Field(
         0, description="Wait this long first (ms)."
     )

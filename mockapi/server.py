@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import contextlib
 import gc
 import resource
@@ -9,10 +11,10 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import uvicorn
 
@@ -30,6 +32,7 @@ from mockapi.store import Store
 from mockapi.watch import signature as watch_signature
 
 READY_PROJECTS_SHOWN = 5
+T = TypeVar("T")
 
 
 def bind(settings: Settings) -> socket.socket:
@@ -188,7 +191,31 @@ class MockServer:
         self.app = create_app(self.settings, dataset, self.settings.base_url(self.port))
         self.state: MockState = self.app.mock
         self._server = _Server(uvicorn_config(self.app, self.settings))
+        self._server.on_ready = self._on_ready
         self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def _on_ready(self, server: _Server) -> None:
+        self._loop = asyncio.get_running_loop()
+
+    def _on_loop(self, action: Callable[[], T]) -> T:
+        """Run a change of state on the server's event loop, where requests are answered.
+
+        Called from a test's thread, a change would race the requests being answered.
+        """
+        loop, thread = self._loop, self._thread
+        if loop is None or thread is None or threading.current_thread() is thread:
+            return action()
+        done: concurrent.futures.Future[T] = concurrent.futures.Future()
+
+        def run() -> None:
+            try:
+                done.set_result(action())
+            except BaseException as error:  # handed to the caller, raised there
+                done.set_exception(error)
+
+        loop.call_soon_threadsafe(run)
+        return done.result(timeout=120)
 
     @property
     def url(self) -> str:
@@ -202,7 +229,7 @@ class MockServer:
         )
         self._thread.start()
         deadline = time.monotonic() + timeout
-        while not self._server.started:
+        while not self._server.started or self._loop is None:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("mockapi server did not start")
             time.sleep(0.005)
@@ -214,6 +241,7 @@ class MockServer:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+        self._loop = None
         self._socket.close()
 
     def __enter__(self) -> MockServer:
@@ -245,56 +273,61 @@ class MockServer:
 
     def reset(self) -> None:
         """Startup data and clock, empty journal, startup faults, fresh rate limits."""
-        self.state.reset()
+        self._on_loop(self.state.reset)
 
     def put_backups(self, data: list[dict[str, Any]] | dict[str, Any]) -> None:
         """Serve only this data: a list of ProjectBackup dicts or a fixture document."""
-        self.state.serve(self.state.build(self.state.validated(data, "put_backups")))
+        store = self.state.build(self.state.validated(data, "put_backups"))
+        self._on_loop(lambda: self.state.serve(store))
 
     def add_backups(self, data: list[dict[str, Any]] | dict[str, Any]) -> None:
         """Serve this data beside the current data."""
-        self.state.add(self.state.validated(data, "add_backups"))
+        dataset = self.state.validated(data, "add_backups")
+        self._on_loop(lambda: self.state.add(dataset))
 
     def use_default_dataset(self) -> None:
         """Serve the built-in default dataset."""
         from mockapi.loading import load_default_dataset
 
-        self.state.serve(self.state.build(load_default_dataset(self.settings.now)))
+        store = self.state.build(load_default_dataset(self.settings.now))
+        self._on_loop(lambda: self.state.serve(store))
 
     def use_generated(self, seed: int, projects: int = 3, backups_per_project: int = 30) -> None:
         """Serve generated data (made for the clock's now)."""
         from mockapi.generate import GenerationOptions, generate
 
         options = GenerationOptions(seed, projects, backups_per_project, self.state.clock.now())
-        self.state.serve(self.state.build(generate(options)))
+        store = self.state.build(generate(options))
+        self._on_loop(lambda: self.state.serve(store))
 
     def projects(self) -> list[ProjectInfo]:
         """The projects served now (id, short_id, description)."""
-        return self.state.projects()
+        return self._on_loop(self.state.projects)
 
     def journal(self) -> list[dict[str, Any]]:
         """Requests received since the last reset: method, path, query, status, time, body."""
-        return self.state.read_journal()
+        return self._on_loop(self.state.read_journal)
 
     def clear_journal(self) -> None:
         """Forget the recorded requests."""
-        self.state.clear_journal()
+        self._on_loop(self.state.clear_journal)
 
     def add_fault(self, rule: FaultRule | None = None, **fields: Any) -> int:
         """Activate a fault rule, e.g. add_fault(status=503, count=2); returns its id."""
-        return self.state.add_fault(rule or FaultRule(**fields))
+        chosen = rule or FaultRule(**fields)
+        return self._on_loop(lambda: self.state.add_fault(chosen))
 
     def remove_fault(self, rule_id: int) -> bool:
         """Deactivate one fault rule."""
-        return self.state.remove_fault(rule_id)
+        return self._on_loop(lambda: self.state.remove_fault(rule_id))
 
     def clear_faults(self) -> None:
         """Deactivate every fault rule."""
-        self.state.clear_faults()
+        self._on_loop(self.state.clear_faults)
 
     def set_rate_limit(self, limit: int, window_s: int = 600) -> None:
         """Enforce `limit` requests per token per window; 0 turns enforcement off."""
-        self.state.set_rate_limit(limit, window_s)
+        self._on_loop(lambda: self.state.set_rate_limit(limit, window_s))
 
     def now(self) -> datetime:
         """The mock clock's now."""
@@ -302,8 +335,8 @@ class MockServer:
 
     def advance_clock(self, seconds: float) -> None:
         """Move the clock forward; what falls due on the way happens, in order."""
-        self.state.advance_clock(seconds)
+        self._on_loop(lambda: self.state.advance_clock(seconds))
 
     def set_now(self, when: datetime) -> None:
         """Move the clock forward to `when` (never backwards)."""
-        self.state.set_now(when)
+        self._on_loop(lambda: self.state.set_now(when))

@@ -70,7 +70,7 @@ class MockState:
         if due is not None and due <= now:
             self.writable().advance(now)
             return self.store
-        store.now_ms = max(store.now_ms, now)
+        store.now_ms = now  # after a reset the clock starts over, and so does the store
         return store
 
     def writable(self) -> Store:
@@ -103,7 +103,11 @@ class MockState:
 
     def build(self, dataset: Dataset) -> Store:
         """A new store for a dataset, on the clock's now (heavy: callers run it off-loop)."""
-        return Store(dataset, self.clock.now_ms(), self.startup.config)
+        try:
+            named = combine([dataset])  # projects known only by projectId get short ids
+        except DatasetError as error:
+            raise FixtureError(str(error)) from None
+        return Store(named, self.clock.now_ms(), self.startup.config)
 
     def serve(self, store: Store) -> None:
         """Serve a built store from now on (one swap: readers see it wholly or not at all)."""
@@ -124,12 +128,16 @@ class MockState:
             raise FixtureError(str(error)) from None
 
     def validated(self, document: Any, source: str) -> Dataset:
-        """A fixture-format document validated into a dataset; FixtureError if it is bad."""
+        """A fixture-format document validated into a dataset; FixtureError if it is bad.
+
+        Projects it names only by projectId get no short id yet: added beside served data,
+        they may be projects that already have one.
+        """
         dataset, problems = parse_document(source, document)
         if problems:
             raise FixtureError("invalid fixture data:\n  " + "\n  ".join(problems[:20]))
         try:
-            return combine([dataset])
+            return combine([dataset], derive=False)
         except DatasetError as error:
             raise FixtureError(str(error)) from None
 
