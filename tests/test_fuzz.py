@@ -179,8 +179,9 @@ OPTIONAL_BODY_PATCHES = {"backup-update-project-backup", "backup-update-project-
 def known_bug(operation_id: str | None, case: Case, status: int) -> bool:
     """True for a schema-violating request the app is known to accept."""
     if operation_id in OPTIONAL_BODY_PATCHES:
-        # A JSON `null` body is taken for no body at all.
-        return case.body is None and case.media_type is not None and status == 204
+        # A JSON `null` body, or one of whitespace only, is taken for no body at all.
+        blank = case.body is None or (isinstance(case.body, str) and not case.body.strip())
+        return blank and case.media_type is not None and status == 204
     if operation_id == "add_fault__mockapi_faults_post":
         # `drop` is parsed laxly: 1, "true", "yes" are taken for true.
         drop = case.body.get("drop", False) if isinstance(case.body, dict) else False
@@ -293,19 +294,19 @@ def api() -> Iterator[SpecClient]:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="bug: mockapi/api/core.py _parse_json returns None for an empty body and for the "
-    "JSON body `null` alike, and bodies.parse_body(required=False) then reads None as {}",
+    reason="bug: mockapi/api/core.py _parse_json returns None for no body, a blank body and "
+    "the JSON body `null` alike, and bodies.parse_body(required=False) then reads None as {}",
 )
+@pytest.mark.parametrize("body", [b"null", b"\t", b" \r\n"])
 @pytest.mark.parametrize(
     "path", ["/v2/project-backups/{backup}", "/v2/project-backup-schedules/{schedule}"]
 )
-def test_a_json_null_body_is_refused_as_not_an_object(api: SpecClient, path: str) -> None:
+def test_a_json_body_that_is_not_an_object_is_refused(
+    api: SpecClient, path: str, body: bytes
+) -> None:
     url = path.format(backup=SERVED["backups"][0], schedule=SERVED["schedules"][0])
-    response = api.patch(
-        url, content=b"null", headers={**TOKEN, "content-type": "application/json"}
-    )
+    response = api.patch(url, content=body, headers={**TOKEN, "content-type": "application/json"})
     assert response.status_code == 400, response.text
-    assert response.json()["validationErrors"][0]["context"] == {"type": "object"}
 
 
 @pytest.mark.xfail(
