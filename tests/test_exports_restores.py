@@ -329,6 +329,7 @@ def test_the_default_datasets_completed_exports_are_downloadable(
                 exports.append(export)
     assert len(exports) >= 2
     for export in exports:
+        assert export["downloadURL"].startswith("http://127.0.0.1:8080/_mockapi/exports/")
         response = download(api, export["downloadURL"])
         assert response.status_code == 200, export["downloadURL"]
         assert hashlib.sha256(response.content).hexdigest() == export["sha256Checksum"]
@@ -499,10 +500,18 @@ def test_a_restore_request_is_validated(
     assert "restore" not in backup(api, 2)
 
 
-def test_an_unknown_dump_names_the_dumps_the_backup_has(api: SpecClient) -> None:
+def test_an_unknown_dump_names_the_dumps_the_backup_has(
+    make_api: Callable[..., SpecClient],
+) -> None:
+    api = make_api(load_default_dataset())
+    backups = api.get("/v2/projects/p-4x9zt2/backups").json()
+    chosen = next(b for b in backups if b["status"] == "Completed" and "restore" not in b)
+    names = dumps(api, chosen["id"])
+    assert len(names) == 2
     body = {"databaseRestores": [{"databaseBackupDump": "x", "targetDatabaseId": backup_id(9)}]}
-    item = api.post(one(2) + "/restore", json=body).json()["validationErrors"][0]
-    assert item["context"] == {"allowedValues": ", ".join(dumps(api, 2))}
+    item = api.post(one(chosen["id"]) + "/restore", json=body).json()["validationErrors"][0]
+    assert item["context"] == {"allowedValues": ", ".join(names)}
+    assert all(f'"{name}"' in item["message"] for name in names)
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from mockapi.dataset import combine
+from mockapi.fixtures import parse_document
 from mockapi.loading import load_default_dataset
 from mockapi.project_documents import LIST_ITEM_FIELDS
 from tests.conftest import EMPTY_PROJECT, OTHER_PROJECT, TABLE_PROJECT
@@ -79,8 +81,21 @@ def test_a_project_document_does_not_move_with_the_clock_or_a_reset(api: SpecCli
     assert project(api, "p-tbl001") == before
 
 
-def test_a_project_was_created_before_its_oldest_backup(api: SpecClient) -> None:
-    assert project(api, "p-tbl001")["createdAt"] < "2026-01-01T03:00:00.000Z"
+def test_a_project_was_created_before_its_oldest_backup(
+    make_api: Callable[..., SpecClient],
+) -> None:
+    old_backup = {
+        "id": "00000000-0000-4000-8000-000000000001",
+        "projectId": TABLE_PROJECT,
+        "requestedAt": "2021-06-01T03:00:00.000Z",
+        "status": "Failed",
+        "deletable": False,
+    }
+    document = {"projects": [{"id": TABLE_PROJECT, "shortId": "p-tbl001"}], "backups": [old_backup]}
+    dataset, problems = parse_document("old", document)
+    assert problems == []
+    api = make_api(combine([dataset]))
+    assert project(api, "p-tbl001")["createdAt"] < old_backup["requestedAt"]
 
 
 @pytest.mark.parametrize(
@@ -151,6 +166,17 @@ def test_list_sorts_filters_and_pages(
     response = api.get(f"{PROJECTS}?{query}")
     assert short_ids(response) == expected
     assert pagination(response) == headers
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [("webshop", ["p-kbuygq"]), ("GMBH", ["p-kbuygq"]), ("company BLOG", ["p-4x9zt2"])],
+)
+def test_search_ignores_the_case_of_descriptions(
+    make_api: Callable[..., SpecClient], term: str, expected: list[str]
+) -> None:
+    api = make_api(load_default_dataset())
+    assert short_ids(api.get(PROJECTS, params={"searchTerm": term})) == expected
 
 
 def test_list_filters_by_customer_and_server(api: SpecClient) -> None:
