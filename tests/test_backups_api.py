@@ -320,6 +320,34 @@ def test_a_bad_json_body_is_a_validation_error(api: SpecClient) -> None:
     assert errors_of(response) == [("", "json")]
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "raw", "status", "errors"),
+    [
+        # Only an empty body is no body; PATCH's body is optional, POST's is required.
+        ("PATCH", one(1), b"", 204, None),
+        ("PATCH", one(1), b"null", 400, [("", "type")]),
+        ("PATCH", one(1), b" \r\n", 400, [("", "json")]),
+        ("PATCH", one(1), b"[]", 400, [("", "type")]),
+        ("POST", LIST, b"", 400, [("", "required")]),
+        ("POST", LIST, b"null", 400, [("", "type")]),
+        ("POST", LIST, b"\t", 400, [("", "json")]),
+    ],
+)
+def test_a_body_that_is_not_a_json_object_is_refused(
+    api: SpecClient,
+    method: str,
+    path: str,
+    raw: bytes,
+    status: int,
+    errors: list[tuple[str, str]] | None,
+) -> None:
+    headers = {**TOKEN, "content-type": "application/json"}
+    response = api.request(method, path, content=raw, headers=headers)
+    assert response.status_code == status
+    if errors is not None:
+        assert errors_of(response) == errors
+
+
 def test_the_expiration_window_moves_with_the_mock_clock(api: SpecClient) -> None:
     eight_days = at(days=8)
     api.advance(2 * 86_400)

@@ -294,6 +294,16 @@ def test_patch_validates_the_body(
     assert api.get(one(created["id"])).json() == created
 
 
+@pytest.mark.parametrize(("raw", "status"), [(b"", 204), (b"null", 400), (b"  ", 400)])
+def test_patch_takes_only_an_empty_body_for_no_body(
+    api: SpecClient, raw: bytes, status: int
+) -> None:
+    created = create(api)
+    headers = {"x-access-token": "t", "content-type": "application/json"}
+    response = api.patch(one(created["id"]), content=raw, headers=headers)
+    assert response.status_code == status
+
+
 @pytest.mark.parametrize(
     ("body", "status", "error_type"),
     [

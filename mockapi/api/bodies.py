@@ -28,6 +28,16 @@ MAX_PATHS = 100
 Model = TypeVar("Model", bound=BaseModel)
 
 
+class _NoBody:
+    """The request had no body at all (a JSON `null` is a body: None)."""
+
+    def __repr__(self) -> str:
+        return "NO_BODY"
+
+
+NO_BODY: Any = _NoBody()
+
+
 def _date_time(value: Any) -> datetime:
     if not isinstance(value, str):
         given = _json_type(value)
@@ -172,8 +182,11 @@ class UpdateSchedule(Body):
 
 
 def parse_body(model: type[Model], body: Any, required: bool = True) -> Model:
-    """The body as `model`; ValidationFailed naming every bad field."""
-    if body is None:
+    """The body as `model`; ValidationFailed naming every bad field.
+
+    Only NO_BODY is a missing body; a JSON `null` is a body that is not an object.
+    """
+    if body is NO_BODY:
         if required:
             raise ValidationFailed(
                 [FieldError("", "required", "A request body is required", {}, "body")]

@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mockapi.api.bodies import NO_BODY
 from mockapi.auth import Authenticator
 from mockapi.cors import Cors, origin_of
 from mockapi.errors import (
@@ -239,7 +240,7 @@ class ApiApp:
                     f"the API is read-only with --workers {state.settings.workers}: each worker "
                     "holds its own copy of the data, so a change would reach one of them only"
                 )
-            parsed: Any = None
+            parsed: Any = NO_BODY
             if operation.reads_body:
                 body = await self._read_body(scope, receive, extra)
                 parsed = _parse_json(body)
@@ -417,8 +418,9 @@ class ApiApp:
 
 
 def _parse_json(body: bytes) -> Any:
-    if not body.strip():
-        return None
+    # Only an empty body is no body: whitespace is invalid JSON, `null` is a JSON value.
+    if not body:
+        return NO_BODY
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError as error:
