@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 import schemathesis
-from schemathesis.checks import negative_data_rejection, positive_data_acceptance
+from schemathesis.checks import positive_data_acceptance
 from schemathesis.config import SchemathesisConfig
 from starlette.testclient import TestClient
 
@@ -170,25 +170,6 @@ def refused_by_prose_rule(operation_id: str | None, status: int, body: bytes) ->
     return bool(named) and named <= PROSE_400[operation_id]
 
 
-# App bugs the fuzz found, each pinned by a strict xfail test at the end of this file. Until
-# one is fixed, only its exact shape is let through, so anything else still fails the run;
-# when it is fixed, its xfail test passes, fails as strict, and this entry goes.
-OPTIONAL_BODY_PATCHES = {"backup-update-project-backup", "backup-update-project-backup-schedule"}
-
-
-def known_bug(operation_id: str | None, case: Case, status: int) -> bool:
-    """True for a schema-violating request the app is known to accept."""
-    if operation_id in OPTIONAL_BODY_PATCHES:
-        # A JSON `null` body, or one of whitespace only, is taken for no body at all.
-        blank = case.body is None or (isinstance(case.body, str) and not case.body.strip())
-        return blank and case.media_type is not None and status == 204
-    if operation_id == "add_fault__mockapi_faults_post":
-        # `drop` is parsed laxly: 1, "true", "yes" are taken for true.
-        drop = case.body.get("drop", False) if isinstance(case.body, dict) else False
-        return status == 201 and not isinstance(drop, bool)
-    return False
-
-
 @dataclass
 class Tally:
     """What one document's run saw."""
@@ -196,7 +177,6 @@ class Tally:
     calls: int = 0
     non_empty_200: int = 0
     prose_refusals: int = 0
-    known_bugs: int = 0
     statuses: Counter[int] = field(default_factory=Counter)
     # operation label -> (positive 200s, of them non-empty)
     lists: dict[str, list[int]] = field(default_factory=dict)
@@ -207,7 +187,7 @@ class Tally:
         return (
             f"{name}: {self.calls} calls, {self.non_empty_200} non-empty 200s, "
             f"{len(self.statuses)} distinct statuses ({codes}), "
-            f"{self.prose_refusals} refusals by prose rules, {self.known_bugs} known bugs met"
+            f"{self.prose_refusals} refusals by prose rules"
         )
 
 
@@ -253,9 +233,6 @@ def run(case: Case, tally: Tally) -> None:
     if refused_by_prose_rule(operation_id, response.status_code, response.content):
         tally.prose_refusals += 1
         excluded.append(positive_data_acceptance)
-    if known_bug(operation_id, case, response.status_code):
-        tally.known_bugs += 1
-        excluded.append(negative_data_rejection)
     if response.status_code == 200:
         items = non_empty(response.content)
         tally.non_empty_200 += items
@@ -292,11 +269,9 @@ def api() -> Iterator[SpecClient]:
         yield SpecClient(client)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: mockapi/api/core.py _parse_json returns None for no body, a blank body and "
-    "the JSON body `null` alike, and bodies.parse_body(required=False) then reads None as {}",
-)
+# Two bugs the fuzz found (both fixed), pinned as plain rows so the fixes stay.
+
+
 @pytest.mark.parametrize("body", [b"null", b"\t", b" \r\n"])
 @pytest.mark.parametrize(
     "path", ["/v2/project-backups/{backup}", "/v2/project-backup-schedules/{schedule}"]
@@ -309,11 +284,6 @@ def test_a_json_body_that_is_not_an_object_is_refused(
     assert response.status_code == 400, response.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: mockapi/faults.py FaultRule.drop is a lax bool (1, 'true', 'yes' pass) while "
-    "control.model_body promises strict types and the schema says boolean",
-)
 @pytest.mark.parametrize("drop", [1, "true", "yes"])
 def test_a_fault_rule_drop_must_be_a_json_boolean(api: SpecClient, drop: object) -> None:
     response = api.control("POST", "faults", json={"drop": drop})

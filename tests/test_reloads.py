@@ -222,12 +222,6 @@ def test_every_answer_is_wholly_from_one_generation_while_data_is_replaced() -> 
     assert seen.seen == set(range(ROUNDS))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: MockState.validated (mockapi/state.py) runs combine([dataset]) on the added "
-    "document alone, which derives a short id for a project named only by projectId; "
-    "Store.add then finds the served project already named otherwise and refuses the add",
-)
 @pytest.mark.parametrize(
     "shape",
     [
@@ -236,7 +230,9 @@ def test_every_answer_is_wholly_from_one_generation_while_data_is_replaced() -> 
         pytest.param(lambda b: {"projects": [{"id": PROJECT}], "backups": [b]}, id="no short id"),
     ],
 )
-def test_backups_can_be_added_to_a_served_project(shape: Callable[[Any], Any]) -> None:
+def test_backups_can_be_added_to_a_served_project_by_its_uuid_alone(
+    shape: Callable[[Any], Any],
+) -> None:
     added = {**document(0)["backups"][0], "id": backup_id(99, 1), "description": "added"}
     with MockServer(SETTINGS, None) as server, httpx2.Client(base_url=server.url) as client:
         assert client.put("/_mockapi/data", json=document(0)).status_code == 200
