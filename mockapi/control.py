@@ -272,20 +272,22 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
     async def move_clock(request: Request) -> dict[str, Any]:
         """Advance by seconds or to a time; what falls due on the way happens, in order."""
         change = await model_body(request, ClockChange, small)
+        if change.advanceSeconds is not None:
+            state.advance_clock(change.advanceSeconds)
+            return state.clock_state()
         try:
-            if change.advanceSeconds is not None:
-                state.advance_clock(change.advanceSeconds)
-            else:
-                when = parse_now(change.now)
-                assert isinstance(when, datetime)
-                state.set_now(when)
-        except (ClockError, ValueError) as error:
+            when = parse_now(change.now)
+        except ValueError as error:
             raise ValidationFailed(
-                [
-                    FieldError(
-                        "now" if change.now else "advanceSeconds", "minimum", str(error), {}, "body"
-                    )
-                ]
+                [FieldError("now", "format", str(error), {"format": "date-time"}, "body")]
+            ) from None
+        assert isinstance(when, datetime)
+        try:
+            state.set_now(when)
+        except ClockError as error:
+            now = state.clock_state()["now"]
+            raise ValidationFailed(
+                [FieldError("now", "minimum", str(error), {"limit": now}, "body")]
             ) from None
         return state.clock_state()
 

@@ -94,3 +94,16 @@ def test_fixture_files_keep_their_dates_whatever_now_says(tmp_path: object) -> N
     app = create_app(Settings(fixtures=[plain], now="today", clock="frozen"))
     newest = max(b for b in app.mock.store.to_dataset().backups for b in [b["requestedAt"]])
     assert newest.startswith("2026-01-30")
+
+
+@pytest.mark.parametrize(
+    ("now", "kind"),
+    [
+        ("tomorrow-ish", "format"),
+        ("2026-01-30T12:00:00", "format"),
+        ("2025-01-01T00:00:00Z", "minimum"),
+    ],
+)
+def test_a_refused_clock_change_names_what_is_wrong(api: SpecClient, now: str, kind: str) -> None:
+    [item] = api.control("POST", "clock", json={"now": now}).json()["validationErrors"]
+    assert (item["path"], item["type"]) == ("now", kind)
