@@ -41,6 +41,8 @@ HORIZON_MS = 2 * DAY
 
 PROJECT = "11111111-1111-4111-8111-111111111111"
 SYSTEM = "5c5c5c5c-0000-4000-8000-000000000001"
+# A user schedule on the system schedule's minute: their backups share a requestedAt.
+NIGHTLY = "5c5c5c5c-0000-4000-8000-000000000002"
 BACKUPS = "/v2/projects/p-sm0001/backups"
 SCHEDULES = "/v2/projects/p-sm0001/backup-schedules"
 
@@ -56,7 +58,8 @@ def to_ms(text: str) -> int:
     return round(when.timestamp() * SECOND)
 
 
-START = to_ms("2026-01-30T12:00:00Z")
+# Just before the system schedule's 03:00 run, so short steps of the clock reach it.
+START = to_ms("2026-01-30T02:45:00Z")
 
 
 def uid(n: int) -> str:
@@ -102,9 +105,9 @@ LOADED = [
     {
         "id": uid(4),
         "projectId": PROJECT,
-        "requestedAt": "2026-01-30T03:00:00.000Z",
-        "createdAt": "2026-01-30T03:00:09.000Z",
-        "expiresAt": "2026-02-06T03:00:09.012Z",
+        "requestedAt": "2026-01-29T03:00:00.000Z",
+        "createdAt": "2026-01-29T03:00:09.000Z",
+        "expiresAt": "2026-02-05T03:00:09.012Z",
         "status": "Completed",
         "deletable": False,
         "parentId": SYSTEM,
@@ -120,7 +123,17 @@ DOCUMENT = {
             "projectId": PROJECT,
             "schedule": "0 3 * * *",
             "ttl": "7d",
-        }
+        },
+        {
+            "createdAt": "2025-06-01T00:00:00.000Z",
+            "description": "nightly copy",
+            "id": NIGHTLY,
+            "isSystemBackup": False,
+            "projectId": PROJECT,
+            "schedule": "0 3 * * *",
+            "ttl": "7d",
+            "updatedAt": "2025-06-01T00:00:00.000Z",
+        },
     ],
     "backups": LOADED,
 }
@@ -237,7 +250,12 @@ class BackupApiMachine(RuleBasedStateMachine):
         dataset, problems = parse_document("state machine", DOCUMENT)
         assert problems == []
         app = create_app(
-            Settings(clock="frozen", export_valid_days=1, public_url="http://mock.test"),
+            Settings(
+                clock="frozen",
+                now=datetime.fromtimestamp(START // SECOND, UTC),
+                export_valid_days=1,
+                public_url="http://mock.test",
+            ),
             combine([dataset]),
         )
         self.client = TestClient(app)
@@ -245,7 +263,10 @@ class BackupApiMachine(RuleBasedStateMachine):
         self.now = START
         self.backups = loaded_backups()
         self.deleted: list[str] = []
-        self.schedules = {SYSTEM: Schedule(SYSTEM, 0, 3, None, True)}
+        self.schedules = {
+            SYSTEM: Schedule(SYSTEM, 0, 3, None, True),
+            NIGHTLY: Schedule(NIGHTLY, 0, 3, "nightly copy", False),
+        }
         self.deleted_schedules: list[str] = []
         self.expected_runs: list[tuple[str, int, str | None]] = []
         self.touched: str | None = None
@@ -419,10 +440,11 @@ class BackupApiMachine(RuleBasedStateMachine):
         backup.restores[key] = self.now + RESTORE_MS
         self.touched = backup_id
 
-    @precondition(lambda self: len(self.schedules) < 4)
+    @precondition(lambda self: len(self.schedules) < 5)
     @rule(
-        minute=st.integers(0, 59),
-        hour=st.integers(-3, 23),  # below 0: hourly
+        # Few times, so schedules meet on one minute (the system one runs at 03:00).
+        minute=st.sampled_from([0, 30]),
+        hour=st.sampled_from([3, 4, 13, -1]),  # -1: hourly
         description=DESCRIPTIONS,
     )
     def create_schedule(self, minute: int, hour: int, description: str | None) -> None:
