@@ -240,6 +240,20 @@ def test_a_created_backup_completes_after_backup_seconds(
     assert done["expiresAt"] == at(days=30)
 
 
+@pytest.mark.parametrize("n", [7, 8])
+def test_loaded_running_backups_complete_after_backup_seconds_from_loading(
+    api: SpecClient, n: int
+) -> None:
+    api.advance(9)
+    assert api.get(one(n)).json()["status"] in ("InProgress", "Pending")
+    api.advance(1)
+    done = api.get(one(n)).json()
+    assert done["status"] == "Completed"
+    assert done["createdAt"] == at(seconds=10)
+    # No schedule names a retention for them: they are kept the default 30 days.
+    assert done["expiresAt"] == at(days=30, seconds=10)
+
+
 def test_created_at_is_a_whole_second(api: SpecClient) -> None:
     api.control("POST", "clock", json={"now": "2026-01-30T12:00:00.250Z"})
     created = create(api, days=30)
