@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import hmac
 from collections.abc import Callable
-from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 import orjson
@@ -19,7 +18,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from starlette.concurrency import run_in_threadpool
 
-from mockapi.api.bodies import field_errors
+from mockapi.api.bodies import DateTime, field_errors
 from mockapi.clock import ClockError
 from mockapi.dataset import Dataset, DatasetError
 from mockapi.errors import (
@@ -34,7 +33,7 @@ from mockapi.faults import FaultRule
 from mockapi.generate import GenerationOptions, generate
 from mockapi.loading import load_default_dataset
 from mockapi.numbers import IntegerRange
-from mockapi.settings import Settings, parse_now
+from mockapi.settings import Settings
 from mockapi.state import MockState
 from mockapi.store import Store
 
@@ -96,7 +95,7 @@ class ClockChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     advanceSeconds: Annotated[int, IntegerRange(0, MAX_ADVANCE_S)] | None = None
-    now: Annotated[str, Field(max_length=64)] | None = None
+    now: DateTime | None = None
 
     @model_validator(mode="after")
     def _one(self) -> ClockChange:
@@ -275,15 +274,9 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
         if change.advanceSeconds is not None:
             state.advance_clock(change.advanceSeconds)
             return state.clock_state()
+        assert change.now is not None
         try:
-            when = parse_now(change.now)
-        except ValueError as error:
-            raise ValidationFailed(
-                [FieldError("now", "format", str(error), {"format": "date-time"}, "body")]
-            ) from None
-        assert isinstance(when, datetime)
-        try:
-            state.set_now(when)
+            state.set_now(change.now)
         except ClockError as error:
             now = state.clock_state()["now"]
             raise ValidationFailed(
