@@ -89,8 +89,9 @@ TOKEN = {"x-access-token": "t"}
         # The token comes before the body.
         ("POST", LIST, NO_TOKEN, BAD, 401, "Unauthenticated"),
         ("POST", UNKNOWN_PROJECT, NO_TOKEN, BAD, 401, "Unauthenticated"),
-        # The body comes before the resource.
+        # The body and the query come before the resource.
         ("POST", UNKNOWN_PROJECT, TOKEN, BAD, 400, "ValidationError"),
+        ("GET", UNKNOWN_PROJECT + "?limit=-1", TOKEN, None, 400, "ValidationError"),
         ("PATCH", UNKNOWN, TOKEN, BAD, 400, "ValidationError"),
         ("POST", UNKNOWN + "/export", TOKEN, {"format": "rar"}, 400, "ValidationError"),
         # The resource comes before the business rule.
@@ -131,6 +132,10 @@ def test_a_path_without_route_gets_the_gateways_bare_404(api: SpecClient) -> Non
         ("POST", one(1), {"GET", "HEAD", "PATCH", "DELETE"}),
         ("GET", one(1) + "/export", {"POST", "DELETE"}),
         ("GET", one(1) + "/restore", {"POST"}),
+        ("DELETE", "/v2/projects/p-tbl001", {"GET", "HEAD"}),
+        ("PUT", "/v2/projects/p-tbl001/backup-schedules", {"GET", "HEAD", "POST"}),
+        ("POST", "/v2/project-backup-schedules/x", {"GET", "HEAD", "PATCH", "DELETE"}),
+        ("POST", one(1) + "/database-dumps", {"GET", "HEAD"}),
     ],
 )
 def test_a_method_not_served_gets_405_naming_the_allowed_ones(
