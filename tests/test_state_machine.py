@@ -684,7 +684,7 @@ class BackupApiMachine(RuleBasedStateMachine):
 
 
 BackupApiMachine.TestCase.settings = settings(
-    max_examples=30,
+    max_examples=25,
     stateful_step_count=30,
     deadline=None,
     database=None,
