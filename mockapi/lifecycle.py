@@ -251,4 +251,7 @@ def restores_completed(backup: dict[str, Any]) -> dict[str, Any]:
 
 def restore_running(backup: dict[str, Any]) -> bool:
     """True while a restore (either form) is running."""
-    return any(backup.get(key, {}).get("phase") == "running" for key in ("restore", "restorePath"))
+    restore, restore_path = backup.get("restore"), backup.get("restorePath")
+    return (restore is not None and restore.get("phase") == "running") or (
+        restore_path is not None and restore_path.get("phase") == "running"
+    )

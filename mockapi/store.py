@@ -236,8 +236,10 @@ class Store:
         self._searches: OrderedDict[tuple[str, int, int, str], array[int]] = OrderedDict()
         self._searched_positions = 0
         self._project_order: dict[str, list[ProjectRecord]] = {}
+        self._loading = True
         self._load(dataset)
         heapq.heapify(self._events)
+        self._loading = False
 
     # --- loading -------------------------------------------------------------------------
 
@@ -270,7 +272,9 @@ class Store:
         self._project_order.clear()
 
     def _new_project(self, info: ProjectInfo, backups: list[dict[str, Any]]) -> ProjectRecord:
-        oldest = min((parse_ms(b["requestedAt"]) for b in backups), default=None)
+        # The store's timestamps are all in the one wire format, which sorts as text.
+        earliest = min((b["requestedAt"] for b in backups), default=None)
+        oldest = parse_ms(earliest) if earliest is not None else None
         document = project_document(info, self.now_ms, oldest)
         record = ProjectRecord(
             info, document, orjson.dumps(list_item(document)), ProjectBackups(), {}
@@ -290,30 +294,35 @@ class Store:
         return {**backup, "export": {**export, "downloadURL": url, "sha256Checksum": digest}}
 
     def _plan_loaded(self, backup: dict[str, Any], record: ProjectRecord) -> None:
-        """Loaded data is served as given; time moves it on from the moment it was loaded."""
+        """Loaded data is served as given; time moves it on from the moment it was loaded.
+
+        Events are appended; the queue is heapified once the whole load is planned.
+        """
         backup_id, now, durations = backup["id"], self.now_ms, self.config.durations
+        expires_text = backup.get("expiresAt")
         if life.is_running(backup):
             natural = parse_ms(backup["requestedAt"]) + durations.backup_s * 1000
             done = life.whole_second_after(max(natural, now + durations.backup_s * 1000))
             self._expiry_target[backup_id] = done + _retention_ms(record, backup)
-            self._push(done, life.BACKUP_DONE, backup_id)
-        elif "expiresAt" in backup and parse_ms(backup["expiresAt"]) > now:
-            expires = parse_ms(backup["expiresAt"])
-            self._push(expires, life.BACKUP_EXPIRES, backup_id, expires)
+            self._plan(done, life.BACKUP_DONE, backup_id)
+        elif expires_text is not None:
+            expires = parse_ms(expires_text)
+            if expires > now:
+                self._plan(expires, life.BACKUP_EXPIRES, backup_id, expires)
         export = backup.get("export")
         if export is not None:
             phase = export.get("phase")
             if phase in ("Pending", "Exporting"):
                 epoch = self._next_epoch(backup_id + ":export")
-                self._push(now + durations.export_pending_ms, life.EXPORT_STEP, backup_id, epoch)
+                self._plan(now + durations.export_pending_ms, life.EXPORT_STEP, backup_id, epoch)
             elif phase == "Completed" and "expiresAt" in export:
                 expires = parse_ms(export["expiresAt"])
                 if expires > now:
                     epoch = self._next_epoch(backup_id + ":export")
-                    self._push(expires, life.EXPORT_EXPIRES, backup_id, epoch)
+                    self._plan(expires, life.EXPORT_EXPIRES, backup_id, epoch)
         if life.restore_running(backup):
             epoch = self._next_epoch(backup_id + ":restore")
-            self._push(now + durations.restore_s * 1000, life.RESTORE_DONE, backup_id, epoch)
+            self._plan(now + durations.restore_s * 1000, life.RESTORE_DONE, backup_id, epoch)
 
     # --- copies, summaries ---------------------------------------------------------------
 
@@ -331,6 +340,7 @@ class Store:
         other._epochs = dict(self._epochs)
         other._expiry_target = dict(self._expiry_target)
         other._epoch = self._epoch
+        other._loading = False
         other._ids = random.Random()
         other._ids.setstate(self._ids.getstate())
         other._searches = OrderedDict()
@@ -393,6 +403,13 @@ class Store:
 
     def _push(self, at: int, kind: int, key: str, token: int = 0) -> None:
         heapq.heappush(self._events, (at, kind, key, token))
+
+    def _plan(self, at: int, kind: int, key: str, token: int = 0) -> None:
+        # A first load appends and heapifies once; an addition pushes (its cost is its size).
+        if self._loading:
+            self._events.append((at, kind, key, token))
+        else:
+            heapq.heappush(self._events, (at, kind, key, token))
 
     def _next_epoch(self, key: str) -> int:
         self._epoch += 1
@@ -881,7 +898,6 @@ class Store:
         touched |= {s["projectId"] for s in dataset.schedules}
         infos = tuple(p for p in merged.projects if p.id in touched)
         self._load(Dataset(infos, dataset.backups, dataset.schedules, dataset.source))
-        heapq.heapify(self._events)
 
 
 def _requested_ms(record: ProjectRecord, now_ms: int) -> int:

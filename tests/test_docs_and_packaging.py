@@ -59,3 +59,20 @@ def test_dockerfile_healthcheck_command_probes_the_health_endpoint() -> None:
         timeout=30,
     )
     assert down.returncode != 0
+
+
+def test_every_test_the_readme_names_exists() -> None:
+    """Each README claim names the test that proves it; the names must not go stale."""
+    problems = []
+    named = re.findall(r"`(?:tests/)?(test_\w+\.py)(?:::(\w+))?`", README)
+    # `::name` right after a named file's test refers to that file.
+    for match in re.finditer(r"`(?:tests/)?(test_\w+\.py)::\w+`((?:, `::\w+`)+)", README):
+        named += [(match[1], name) for name in re.findall(r"`::(\w+)`", match[2])]
+    for file_name, test_name in named:
+        path = REPO / "tests" / file_name
+        if not path.exists():
+            problems.append(file_name)
+        elif test_name and f"def {test_name}(" not in path.read_text():
+            problems.append(f"{file_name}::{test_name}")
+    assert len(named) > 50
+    assert problems == []
