@@ -1,72 +1,38 @@
-"""The mock's clock: running or frozen, moved only forwards, and demo dates that are recent."""
+"""The clock's modes and start: running for serve, frozen for code, recent dates for demos.
+
+How the clock moves and what time does to the data: tests/test_clock_lifecycle.py.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
-from mockapi import Settings, create_app
+from mockapi import MockServer, Settings, create_app
 from tests.support import SpecClient
 
-
-def test_the_default_now_is_fixed_so_tests_never_drift(api: SpecClient) -> None:
-    assert api.control("GET", "clock").json() == {
-        "now": "2026-01-30T12:00:00.000Z",
-        "mode": "frozen",
-    }
+PLAIN = Path(__file__).parent.parent / "fixtures" / "plain-array-p-4x9zt2.json"
 
 
 def test_serve_runs_the_clock_and_code_freezes_it() -> None:
     assert Settings().clock == "running"
-    from mockapi import MockServer
-
     with MockServer() as server:
         assert server.state.clock_state()["mode"] == "frozen"
+    with MockServer(Settings(clock="running")) as server:
+        assert server.state.clock_state()["mode"] == "running"
 
 
-@pytest.mark.parametrize(
-    ("body", "now"),
-    [
-        ({"advanceSeconds": 90}, "2026-01-30T12:01:30.000Z"),
-        ({"now": "2026-02-01T00:00:00Z"}, "2026-02-01T00:00:00.000Z"),
-        ({"now": "2026-02-01T01:00:00+01:00"}, "2026-02-01T00:00:00.000Z"),
-    ],
-)
-def test_the_clock_moves_forward_when_told(
-    api: SpecClient, body: dict[str, object], now: str
-) -> None:
-    answer = api.control("POST", "clock", json=body)
-    assert answer.status_code == 200
-    assert answer.json()["now"] == now
-    assert api.get("/v2/projects/p-tbl001/backups").headers["date"] == datetime.fromisoformat(
-        now
-    ).strftime("%a, %d %b %Y %H:%M:%S GMT")
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        {"now": "2026-01-01T00:00:00Z"},
-        {"advanceSeconds": -1},
-        {},
-        {"advanceSeconds": 1, "now": "2027-01-01T00:00:00Z"},
-        {"now": "tomorrow-ish"},
-    ],
-)
-def test_time_never_moves_backwards_and_bad_input_is_a_400(
-    api: SpecClient, body: dict[str, object]
-) -> None:
-    answer = api.control("POST", "clock", json=body)
-    assert answer.status_code == 400
-    assert api.control("GET", "clock").json()["now"] == "2026-01-30T12:00:00.000Z"
-
-
-def test_reset_brings_the_start_time_back(api: SpecClient) -> None:
-    api.advance(3600)
-    api.control("POST", "reset")
-    assert api.control("GET", "clock").json()["now"] == "2026-01-30T12:00:00.000Z"
+def test_the_date_header_follows_the_mock_clock(api: SpecClient) -> None:
+    assert api.get("/v2/projects/p-tbl001/backups").headers["date"] == (
+        "Fri, 30 Jan 2026 12:00:00 GMT"
+    )
+    api.control("POST", "clock", json={"now": "2026-02-01T01:00:00+01:00"})
+    assert api.get("/v2/projects/p-tbl001/backups").headers["date"] == (
+        "Sun, 01 Feb 2026 00:00:00 GMT"
+    )
 
 
 def test_now_today_moves_the_built_in_dataset_to_recent_dates(
@@ -87,12 +53,9 @@ def test_now_now_starts_the_clock_at_the_current_time(make_api: Callable[..., Sp
     assert before <= now <= datetime.now(UTC)
 
 
-def test_fixture_files_keep_their_dates_whatever_now_says(tmp_path: object) -> None:
-    from pathlib import Path
-
-    plain = Path(__file__).parent.parent / "fixtures" / "plain-array-p-4x9zt2.json"
-    app = create_app(Settings(fixtures=[plain], now="today", clock="frozen"))
-    newest = max(b for b in app.mock.store.to_dataset().backups for b in [b["requestedAt"]])
+def test_fixture_files_keep_their_dates_whatever_now_says() -> None:
+    app = create_app(Settings(fixtures=[PLAIN], now="today", clock="frozen"))
+    newest = max(b["requestedAt"] for b in app.mock.store.to_dataset().backups)
     assert newest.startswith("2026-01-30")
 
 
