@@ -224,9 +224,10 @@ class Store:
         self.now_ms = now_ms
         self.projects: dict[str, ProjectRecord] = {}
         self._lookup: dict[str, ProjectRecord] = {}
-        # Backup id -> (its project, its requestedAt): enough to find its position.
-        self._backups: dict[str, tuple[ProjectRecord, str]] = {}
-        self._schedules: dict[str, ProjectRecord] = {}
+        # Backup id -> (its project's id, its requestedAt): enough to find its position.
+        # Plain strings, so a copy of the store is one C-level dict copy, even for millions.
+        self._backups: dict[str, tuple[str, str]] = {}
+        self._schedules: dict[str, str] = {}
         self._events: list[Event] = []
         # Guards of pending events: what the store expects when the event comes due.
         self._epochs: dict[str, int] = {}
@@ -258,14 +259,14 @@ class Store:
                 record = self._new_project(info, backups)
             record.backups.extend(backups)
             for backup in backups:
-                self._backups[backup["id"]] = (record, backup["requestedAt"])
+                self._backups[backup["id"]] = (info.id, backup["requestedAt"])
                 self._plan_loaded(backup, record)
             given = schedules.get(info.id, [])
             if not given and not record.schedules:
                 given = [_system_schedule(record, backups)]
             for schedule in given:
                 record.schedules[schedule["id"]] = schedule
-                self._schedules[schedule["id"]] = record
+                self._schedules[schedule["id"]] = info.id
                 self._plan_schedule(schedule, self.now_ms)
             # Loaded flags are served as given; the newest-is-kept rule applies from here on.
             record.newest = record.backups.ids[-1] if len(record.backups) else None
@@ -332,10 +333,8 @@ class Store:
         other.config, other.source, other.now_ms = self.config, self.source, self.now_ms
         other.projects = {pid: record.copy() for pid, record in self.projects.items()}
         other._lookup = {key: other.projects[r.info.id] for key, r in self._lookup.items()}
-        other._backups = {
-            bid: (other.projects[r.info.id], at) for bid, (r, at) in self._backups.items()
-        }
-        other._schedules = {sid: other.projects[r.info.id] for sid, r in self._schedules.items()}
+        other._backups = self._backups.copy()
+        other._schedules = self._schedules.copy()
         other._events = self._events[:]
         other._epochs = dict(self._epochs)
         other._expiry_target = dict(self._expiry_target)
@@ -423,7 +422,7 @@ class Store:
         located = self._backups.get(key)
         if located is None:
             return  # deleted meanwhile
-        record, requested = located
+        record, requested = self.projects[located[0]], located[1]
         position = record.backups.locate(requested, key)
         backup = record.backups.item(position)
         durations = self.config.durations
@@ -462,9 +461,10 @@ class Store:
         record.backups.replace(position, backup)
 
     def _run_schedule(self, at: int, schedule_id: str, token: int, target: int) -> None:
-        record = self._schedules.get(schedule_id)
-        if record is None or self._epochs.get(schedule_id + ":schedule") != token:
+        project_id = self._schedules.get(schedule_id)
+        if project_id is None or self._epochs.get(schedule_id + ":schedule") != token:
             return
+        record = self.projects[project_id]
         schedule = record.schedules[schedule_id]
         retention = life.ttl_ms(schedule.get("ttl", "30d"))
         key = f"{schedule_id}:{at}"
@@ -545,7 +545,7 @@ class Store:
         located = self._backups.get(key)
         if located is None:
             return None
-        record, requested = located
+        record, requested = self.projects[located[0]], located[1]
         position = record.backups.locate(requested, key)
         return record, position, record.backups.item(position)
 
@@ -596,7 +596,7 @@ class Store:
         # schedules on the same minute put a backup before the newest, not after it.
         backup["deletable"] = True
         record.backups.insert(backup, _bytes(backup, _SORTED))
-        self._backups[backup["id"]] = (record, backup["requestedAt"])
+        self._backups[backup["id"]] = (record.info.id, backup["requestedAt"])
         self._renew_newest(record)
 
     def _delete(self, record: ProjectRecord, position: int, backup_id: str) -> None:
@@ -617,7 +617,7 @@ class Store:
         record.newest = newest
         for backup_id, deletable in ((previous, True), (newest, False)):
             located = self._backups.get(backup_id) if backup_id else None
-            if located is None or located[0] is not record:
+            if located is None or located[0] != record.info.id:
                 continue
             position = record.backups.locate(located[1], backup_id)  # type: ignore[arg-type]
             backup = record.backups.item(position)
@@ -800,7 +800,8 @@ class Store:
 
     def schedule(self, schedule_id: str) -> dict[str, Any] | None:
         """A schedule by id, or None."""
-        record = self._schedules.get(schedule_id) or self._schedules.get(schedule_id.lower())
+        project_id = self._schedules.get(schedule_id) or self._schedules.get(schedule_id.lower())
+        record = self.projects.get(project_id) if project_id is not None else None
         if record is None:
             return None
         return record.schedules.get(schedule_id) or record.schedules[schedule_id.lower()]
@@ -822,7 +823,7 @@ class Store:
             updatedAt=now,
         )
         record.schedules[schedule["id"]] = schedule
-        self._schedules[schedule["id"]] = record
+        self._schedules[schedule["id"]] = record.info.id
         self._plan_schedule(schedule, self.now_ms)
         return schedule
 
@@ -831,7 +832,7 @@ class Store:
     ) -> None:
         """Change a schedule; a system schedule keeps its description and runs daily."""
         schedule = self._require_schedule(schedule_id)
-        record = self._schedules[schedule["id"]]
+        record = self.projects[self._schedules[schedule["id"]]]
         if schedule["isSystemBackup"]:
             # A bad input (400) is answered before a refused change (412).
             if cron is not None and not life.is_daily_once(cron):
@@ -870,7 +871,7 @@ class Store:
         schedule = self._require_schedule(schedule_id)
         if schedule["isSystemBackup"]:
             raise PreconditionFailed("the system backup schedule cannot be deleted")
-        record = self._schedules.pop(schedule["id"])
+        record = self.projects[self._schedules.pop(schedule["id"])]
         del record.schedules[schedule["id"]]
         self._epochs.pop(schedule["id"] + ":schedule", None)
 
