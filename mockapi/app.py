@@ -33,6 +33,7 @@ from mockapi.errors import (
     MethodNotAllowed,
     NoRoute,
     ValidationFailed,
+    error_for_status,
     render_error,
 )
 from mockapi.loading import load_dataset
@@ -150,7 +151,7 @@ def _error_handlers(prefixed: bool) -> dict[Any, Any]:
             media_type="application/json",
         )
 
-    def http_error(request: Request, exc: Exception) -> Response:
+    async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         if exc.status_code == 405:
             # Starlette names only the first matching route's methods; list them all.
@@ -169,9 +170,11 @@ def _error_handlers(prefixed: bool) -> dict[Any, Any]:
                     headers={"Allow": allowed} if allowed else None,
                 ),
             )
-        return answer(request, NoRoute())
+        if exc.status_code == 404:
+            return answer(request, NoRoute())
+        return answer(request, error_for_status(exc.status_code))
 
-    def request_validation(request: Request, exc: Exception) -> Response:
+    async def request_validation(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
         errors = []
         for detail in exc.errors():
@@ -179,16 +182,16 @@ def _error_handlers(prefixed: bool) -> dict[Any, Any]:
             errors += field_errors([detail], location)
         return answer(request, ValidationFailed(errors))
 
-    def api_error(request: Request, exc: Exception) -> Response:
+    async def api_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ApiError)
         return answer(request, exc)
 
-    def dataset_error(request: Request, exc: Exception) -> Response:
+    async def dataset_error(request: Request, exc: Exception) -> Response:
         lines = [line.strip() for line in str(exc).splitlines()[1:]] or [str(exc)]
         errors = [FieldError("", "fixture", line, {}, "body") for line in lines if line]
         return answer(request, ValidationFailed(errors, str(exc).splitlines()[0]))
 
-    def unexpected(request: Request, exc: Exception) -> Response:
+    async def unexpected(request: Request, exc: Exception) -> Response:
         log.error(
             "unexpected error answering %s %s", request.method, request.url.path, exc_info=exc
         )

@@ -25,8 +25,12 @@ class ClockMode(StrEnum):
     FROZEN = "frozen"
 
 
+# Past this, timestamps would need five-digit years: the clock stops short of it.
+LATEST_MS = 221_845_392_000_000  # 9000-01-01T00:00:00Z
+
+
 class ClockError(ValueError):
-    """A change the clock refuses: time never moves backwards."""
+    """A change the clock refuses: time never moves backwards, nor past the year 9000."""
 
 
 class Clock:
@@ -61,11 +65,18 @@ class Clock:
         """Move now forward by `seconds` (never backwards)."""
         if seconds < 0:
             raise ClockError("time never moves backwards: advanceSeconds must be >= 0")
-        self._advanced_ms += round(seconds * 1000)
+        step = round(seconds * 1000)
+        if self.now_ms() + step > LATEST_MS:
+            raise ClockError("the clock stops at 9000-01-01T00:00:00Z")
+        self._advanced_ms += step
 
     def set_now(self, when: datetime) -> None:
         """Move now forward to `when`; refuse a time before the current now."""
+        if when.tzinfo is None:
+            raise ClockError(f"{when.isoformat()} has no time zone; give one, e.g. Z")
         target, now = to_ms(when), self.now_ms()
+        if target > LATEST_MS:
+            raise ClockError("the clock stops at 9000-01-01T00:00:00Z")
         if target < now:
             raise ClockError(
                 f"time never moves backwards: {when.isoformat()} is before the mock's now"

@@ -22,6 +22,7 @@ from mockapi.api.bodies import DateTime, field_errors
 from mockapi.clock import ClockError
 from mockapi.dataset import Dataset, DatasetError
 from mockapi.errors import (
+    Conflict,
     FieldError,
     NotFound,
     PayloadTooLarge,
@@ -142,9 +143,9 @@ def parse_json(data: bytes) -> Any:
         ) from None
 
 
-async def model_body(request: Request, model: type[Model], cap: int) -> Model:
+async def model_body(request: Request, model: type[Model], cap: int, timeout_s: int) -> Model:
     """The body validated as `model` (every number strictly), or a 400."""
-    data = parse_json(await read_body(request, cap))
+    data = parse_json(await read_body(request, cap, timeout_s))
     try:
         return model.model_validate(data)
     except ValidationError as error:
@@ -180,8 +181,8 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
         )
 
     async def swap(build: Callable[[], Store]) -> Summary:
-        state.check_writable()
-        state.serve(await run_in_threadpool(build))
+        generation = state.generation
+        state.serve(await run_in_threadpool(build), generation)
         return summary()
 
     @router.get("/projects", summary="Projects served")
@@ -234,8 +235,11 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
     async def add(request: Request) -> Summary:
         """Validate the fixture document and serve it beside the current data."""
         state.check_writable()
+        generation = state.generation
         body = await read_body(request, cap, settings.timeout_body)
         dataset = await run_in_threadpool(validated, body)
+        if generation != state.generation:
+            raise Conflict("the mock was reset while this data was being read; send it again")
         state.add(dataset)
         return summary()
 
@@ -247,7 +251,7 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
     async def generated(request: Request) -> Summary:
         """Serve data generated from a seed."""
         state.check_writable()
-        options = await model_body(request, Generation, small)
+        options = await model_body(request, Generation, small, settings.timeout_body)
         now = state.clock.now()
         wanted = GenerationOptions(options.seed, options.projects, options.backupsPerProject, now)
         return await swap(lambda: state.build(generate(wanted)))
@@ -270,17 +274,20 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
     )
     async def move_clock(request: Request) -> dict[str, Any]:
         """Advance by seconds or to a time; what falls due on the way happens, in order."""
-        change = await model_body(request, ClockChange, small)
-        if change.advanceSeconds is not None:
-            state.advance_clock(change.advanceSeconds)
-            return state.clock_state()
-        assert change.now is not None
+        change = await model_body(request, ClockChange, small, settings.timeout_body)
+        field = "advanceSeconds" if change.advanceSeconds is not None else "now"
         try:
-            state.set_now(change.now)
+            if change.advanceSeconds is not None:
+                state.advance_clock(change.advanceSeconds)
+            else:
+                assert change.now is not None
+                state.set_now(change.now)
         except ClockError as error:
-            now = state.clock_state()["now"]
+            forward = "backwards" in str(error)
+            limit = state.clock_state()["now"] if forward else "9000-01-01T00:00:00.000Z"
+            kind = "minimum" if forward else "maximum"
             raise ValidationFailed(
-                [FieldError("now", "minimum", str(error), {"limit": now}, "body")]
+                [FieldError(field, kind, str(error), {"limit": limit}, "body")]
             ) from None
         return state.clock_state()
 
@@ -310,7 +317,8 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
     async def add_fault(request: Request) -> dict[str, int]:
         """Activate a rule; the answer carries its id."""
         state.check_writable()
-        return {"id": state.add_fault(await model_body(request, FaultRule, small))}
+        rule = await model_body(request, FaultRule, small, settings.timeout_body)
+        return {"id": state.add_fault(rule)}
 
     @router.delete("/faults", status_code=204, summary="Remove every fault rule")
     async def clear_faults() -> None:
@@ -339,7 +347,7 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
     async def set_rate_limit(request: Request) -> RateLimit:
         """Enforce requests per token per window (0: off); counting starts afresh."""
         state.check_writable()
-        limit = await model_body(request, RateLimit, small)
+        limit = await model_body(request, RateLimit, small, settings.timeout_body)
         state.set_rate_limit(limit.limit, limit.windowSeconds)
         return limit
 

@@ -100,6 +100,8 @@ def parse_now(value: Any) -> Any:
                 f"'today' (midnight UTC) or 'now' (got {value!r})"
             )
         return parsed
+    if isinstance(value, datetime) and value.tzinfo is None:
+        raise ValueError(f"{value.isoformat()} has no time zone; give one, e.g. Z or +00:00")
     return value
 
 

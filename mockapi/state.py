@@ -37,8 +37,10 @@ def store_config(settings: Settings, public_url: str) -> StoreConfig:
 class MockState:
     """The served store on its clock, plus journal, faults, rate limits and trace ids.
 
-    Readers take `current()` once per request. The startup store is never changed: the
-    first change works on a copy, and a reset serves the startup store again.
+    Readers take `current()` once per request. The startup store's data is never changed:
+    the first change works on a copy, and a reset serves the startup store again.
+    `generation` counts resets and replacements: a request that began before one must not
+    change what comes after it.
     """
 
     def __init__(
@@ -60,6 +62,7 @@ class MockState:
         self.trace_ids = TraceIds(worker)
         self.read_only = settings.workers > 1
         self.in_flight = 0  # API requests being answered now (health shows it)
+        self.generation = 0
 
     # --- the served store ----------------------------------------------------------------
 
@@ -91,6 +94,7 @@ class MockState:
     def reset(self) -> None:
         """Startup data and clock, empty journal, startup faults, fresh rate limits."""
         self.check_writable()
+        self.generation += 1
         self.store = self.startup
         self.clock.restart()
         self.journal.clear()
@@ -101,21 +105,31 @@ class MockState:
         )
         self.trace_ids.restart()
 
-    def build(self, dataset: Dataset) -> Store:
-        """A new store for a dataset, on the clock's now (heavy: callers run it off-loop)."""
+    def build(self, dataset: Dataset, at_start: bool = False) -> Store:
+        """A new store for a dataset, on the clock's now, or its start for a new startup store
+        (heavy: callers run it off the event loop)."""
         try:
             named = combine([dataset])  # projects known only by projectId get short ids
         except DatasetError as error:
             raise FixtureError(str(error)) from None
-        return Store(named, self.clock.now_ms(), self.startup.config)
+        now = self.clock.start_ms if at_start else self.clock.now_ms()
+        return Store(named, now, self.startup.config)
 
-    def serve(self, store: Store) -> None:
-        """Serve a built store from now on (one swap: readers see it wholly or not at all)."""
+    def serve(self, store: Store, generation: int | None = None) -> None:
+        """Serve a built store from now on (one swap: readers see it wholly or not at all).
+
+        `generation` is the one the build began in: a reset meanwhile wins over the build.
+        """
         self.check_writable()
+        if generation is not None and generation != self.generation:
+            raise Conflict("the mock was reset while this data was being built; send it again")
+        self.generation += 1
         self.store = store
 
     def reload(self, store: Store) -> None:
-        """Serve a reloaded startup dataset: it is also what a reset brings back from now on."""
+        """Serve a reloaded startup store (built at the clock's start): a reset brings it back,
+        and until then it is moved to the clock's now like any startup store."""
+        self.generation += 1
         self.startup = store
         self.store = store
 

@@ -23,9 +23,8 @@ import orjson
 
 from mockapi import lifecycle as life
 from mockapi.archive import PLACEHOLDER_ORIGIN, SUFFIXES, checksum
-from mockapi.contents import database_dumps
 from mockapi.dataset import Dataset, DatasetError, ProjectInfo, combine
-from mockapi.errors import FieldError, NotFound, PreconditionFailed, ValidationFailed
+from mockapi.errors import NotFound, PreconditionFailed
 from mockapi.project_documents import list_item, project_document
 from mockapi.query import BackupQuery, Paging, ProjectQuery
 from mockapi.timestamps import format_epoch_ms, parse_ms
@@ -175,6 +174,21 @@ class ProjectBackups:
         del self.flags[position]
         self._changed()
 
+    def remove_many(self, gone: dict[str, str]) -> None:
+        """Take backups (id -> requestedAt) out: one by one when few, in one pass when many
+        (one by one, each would move the whole list)."""
+        if len(gone) <= _BULK:
+            for backup_id, requested in gone.items():
+                self.remove(self.locate(requested, backup_id))
+            return
+        keep = [i for i, backup_id in enumerate(self.ids) if backup_id not in gone]
+        self.requested = [self.requested[i] for i in keep]
+        self.ids = [self.ids[i] for i in keep]
+        self.json = [self.json[i] for i in keep]
+        self.descriptions = [self.descriptions[i] for i in keep]
+        self.flags = bytearray(self.flags[i] for i in keep)
+        self._changed()
+
     def positions(self, mask: int) -> array[int] | None:
         """Positions matching every flag in mask (None: all); cached until the next write."""
         if mask == 0:
@@ -255,6 +269,7 @@ class Store:
         for info in dataset.projects:
             backups = [self._own_export(b) for b in grouped[info.id]]
             record = self.projects.get(info.id)
+            served = record is not None
             if record is None:
                 record = self._new_project(info, backups)
             record.backups.extend(backups)
@@ -268,8 +283,12 @@ class Store:
                 record.schedules[schedule["id"]] = schedule
                 self._schedules[schedule["id"]] = info.id
                 self._plan_schedule(schedule, self.now_ms)
-            # Loaded flags are served as given; the newest-is-kept rule applies from here on.
-            record.newest = record.backups.ids[-1] if len(record.backups) else None
+            if served:
+                # Added to a served project: its newest may have changed; the rule holds.
+                self._renew_newest(record)
+            else:
+                # Loaded flags are served as given; the newest-is-kept rule applies from here.
+                record.newest = record.backups.ids[-1] if len(record.backups) else None
         self._project_order.clear()
 
     def _new_project(self, info: ProjectInfo, backups: list[dict[str, Any]]) -> ProjectRecord:
@@ -369,21 +388,16 @@ class Store:
         return Dataset(projects, backups, schedules, self.source)
 
     def document_chunks(self) -> Iterator[bytes]:
-        """The served data as a fixture document, in chunks (nothing big is built at once)."""
+        """The served data as a fixture document, in chunks (nothing big is built at once).
+
+        The snapshot is taken now, on the caller's thread; the chunks may then be made on
+        another one (a streaming response's), while writes go on.
+        """
         records = list(self.projects.values())
-        projects = [_fixture_project(r) for r in records]
+        projects = [r.document for r in records]
         schedules = [s for r in records for s in r.schedules.values()]
-        columns = [r.backups.json[:] for r in records]  # a snapshot: writes may follow
-        yield b'{"projects":' + orjson.dumps(projects)
-        yield b',"schedules":' + orjson.dumps(schedules) + b',"backups":['
-        first = True
-        for column in columns:
-            for start in range(0, len(column), 2000):
-                chunk = b",".join(column[start : start + 2000])
-                if chunk:
-                    yield chunk if first else b"," + chunk
-                    first = False
-        yield b"]}"
+        columns = [r.backups.json[:] for r in records]
+        return _document_chunks(projects, schedules, columns)
 
     # --- time ----------------------------------------------------------------------------
 
@@ -393,12 +407,44 @@ class Store:
         return self._events[0][0] if self._events else None
 
     def advance(self, target_ms: int) -> None:
-        """Let everything due up to `target_ms` happen, in time order."""
+        """Let everything due up to `target_ms` happen, in time order.
+
+        Expiries that come one after another are taken out of their projects together, so a
+        long jump of the clock costs in proportion to the data, not to its square.
+        """
         events = self._events
+        expired: dict[str, dict[str, str]] = {}
         while events and events[0][0] <= target_ms:
             at, kind, key, token = heapq.heappop(events)
+            if kind == life.BACKUP_EXPIRES:
+                self._expire(key, token, expired)
+                continue
+            if expired:
+                self._take_out(expired)
             self._apply(at, kind, key, token, target_ms)
+        if expired:
+            self._take_out(expired)
         self.now_ms = max(self.now_ms, target_ms)
+
+    def _expire(self, backup_id: str, expires_ms: int, expired: dict[str, dict[str, str]]) -> None:
+        """Note a backup whose expiresAt has come (unless it was changed since)."""
+        located = self._backups.get(backup_id)
+        if located is None:
+            return
+        record = self.projects[located[0]]
+        backup = record.backups.item(record.backups.locate(located[1], backup_id))
+        if "expiresAt" not in backup or parse_ms(backup["expiresAt"]) != expires_ms:
+            return
+        del self._backups[backup_id]
+        self._forget(backup_id)
+        expired.setdefault(located[0], {})[backup_id] = located[1]
+
+    def _take_out(self, expired: dict[str, dict[str, str]]) -> None:
+        for project_id, gone in expired.items():
+            record = self.projects[project_id]
+            record.backups.remove_many(gone)
+            self._renew_newest(record)
+        expired.clear()
 
     def _push(self, at: int, kind: int, key: str, token: int = 0) -> None:
         heapq.heappush(self._events, (at, kind, key, token))
@@ -432,10 +478,6 @@ class Store:
             expires = self._expiry_target.pop(key, at + DEFAULT_RETENTION_MS)
             backup = life.completed(backup, at, expires)
             self._push(expires, life.BACKUP_EXPIRES, key, expires)
-        elif kind == life.BACKUP_EXPIRES:
-            if "expiresAt" in backup and parse_ms(backup["expiresAt"]) == token:
-                self._delete(record, position, key)
-            return
         elif kind in (life.EXPORT_STEP, life.EXPORT_EXPIRES):
             export = backup.get("export")
             if export is None or self._epochs.get(key + ":export") != token:
@@ -476,7 +518,8 @@ class Store:
             backup: dict[str, Any] = {"deletable": False}
             if "description" in schedule:
                 backup["description"] = schedule["description"]
-            backup_id = self._new_id()
+            # From the run itself, so one long jump of the clock and many short ones agree.
+            backup_id = self._new_id(key)
             backup.update(
                 id=backup_id,
                 parentId=schedule_id,
@@ -582,7 +625,11 @@ class Store:
 
     # --- writes --------------------------------------------------------------------------
 
-    def _new_id(self) -> str:
+    def _new_id(self, derived_from: str | None = None) -> str:
+        if derived_from is not None:
+            candidate = _derived_uuid(derived_from)
+            if candidate not in self._backups and candidate not in self._schedules:
+                return candidate
         while True:
             n = self._ids.getrandbits(128)
             n = (n & ~((0xF000 << 64) | (0xC000 << 48))) | (4 << 76) | (0x8000 << 48)
@@ -602,10 +649,14 @@ class Store:
     def _delete(self, record: ProjectRecord, position: int, backup_id: str) -> None:
         record.backups.remove(position)
         del self._backups[backup_id]
+        self._forget(backup_id)
+        self._renew_newest(record)
+
+    def _forget(self, backup_id: str) -> None:
+        """Drop what the store kept about a backup beside its index entry."""
         for suffix in (":export", ":restore"):
             self._epochs.pop(backup_id + suffix, None)
         self._expiry_target.pop(backup_id, None)
-        self._renew_newest(record)
 
     def _renew_newest(self, record: ProjectRecord) -> None:
         """The newest backup of a project is the one that is not deletable (as recorded)."""
@@ -724,21 +775,6 @@ class Store:
     ) -> None:
         """Start restoring a backup's databases and/or paths."""
         record, position, backup = self._require_restorable(backup_id)
-        known = database_dumps(backup)
-        errors = [
-            FieldError(
-                f"databaseRestores[{i}].databaseBackupDump",
-                "enum",
-                "databaseBackupDump must be one of the following: "
-                + ", ".join(f'"{d}"' for d in known),
-                {"allowedValues": ", ".join(known)},
-                "body",
-            )
-            for i, entry in enumerate(databases or [])
-            if entry["databaseBackupDump"] not in known
-        ]
-        if errors:
-            raise ValidationFailed(errors)
         restore: dict[str, Any] = {}
         if databases:
             restore["databaseRestores"] = databases
@@ -830,27 +866,17 @@ class Store:
     def update_schedule(
         self, schedule_id: str, cron: str | None, ttl: str | None, description: str | None
     ) -> None:
-        """Change a schedule; a system schedule keeps its description and runs daily."""
+        """Change a schedule; a system schedule keeps its description (its once-a-day rule is
+        the input's, checked by the API)."""
         schedule = self._require_schedule(schedule_id)
         record = self.projects[self._schedules[schedule["id"]]]
-        if schedule["isSystemBackup"]:
-            # A bad input (400) is answered before a refused change (412).
-            if cron is not None and not life.is_daily_once(cron):
-                raise ValidationFailed(
-                    [
-                        FieldError(
-                            "schedule",
-                            "dailyOnce",
-                            "The schedule of a system backup must run once a day",
-                            {"schedule": cron},
-                            "body",
-                        )
-                    ]
-                )
-            if description is not None and description != schedule.get("description", ""):
-                raise PreconditionFailed(
-                    "the description of a system backup schedule cannot be changed"
-                )
+        changes_description = description is not None and description != schedule.get(
+            "description", ""
+        )
+        if schedule["isSystemBackup"] and changes_description:
+            raise PreconditionFailed(
+                "the description of a system backup schedule cannot be changed"
+            )
         changed = dict(schedule)
         if description is not None:
             if description:
@@ -916,6 +942,21 @@ def _requested_ms(record: ProjectRecord, now_ms: int) -> int:
     return now_ms
 
 
+def _document_chunks(
+    projects: list[dict[str, Any]], schedules: list[dict[str, Any]], columns: list[list[bytes]]
+) -> Iterator[bytes]:
+    yield b'{"projects":' + orjson.dumps(projects)
+    yield b',"schedules":' + orjson.dumps(schedules) + b',"backups":['
+    first = True
+    for column in columns:
+        for start in range(0, len(column), 2000):
+            chunk = b",".join(column[start : start + 2000])
+            if chunk:
+                yield chunk if first else b"," + chunk
+                first = False
+    yield b"]}"
+
+
 def _retention_ms(record: ProjectRecord, backup: dict[str, Any]) -> int:
     schedule = record.schedules.get(backup.get("parentId", ""))
     if schedule is not None and "ttl" in schedule:
@@ -927,10 +968,6 @@ def _info_with_document(record: ProjectRecord) -> ProjectInfo:
     fields = {k: v for k, v in record.document.items() if k not in ("id", "shortId", "description")}
     info = record.info
     return ProjectInfo(info.id, info.short_id, info.description, MappingProxyType(fields))
-
-
-def _fixture_project(record: ProjectRecord) -> dict[str, Any]:
-    return record.document
 
 
 def _system_schedule(record: ProjectRecord, backups: list[dict[str, Any]]) -> dict[str, Any]:

@@ -42,7 +42,7 @@ def signature(paths: list[Path]) -> Signature:
 async def reload_once(settings: Settings, state: MockState) -> bool:
     """Load the fixtures again and serve them; False (and logged) when they are invalid."""
     try:
-        store = await run_in_threadpool(lambda: state.build(load_dataset(settings)))
+        store = await run_in_threadpool(lambda: state.build(load_dataset(settings), at_start=True))
     except DatasetError as error:
         lines = [line.strip() for line in str(error).splitlines() if line.strip()]
         for line in lines[1:] or lines:

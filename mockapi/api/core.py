@@ -175,6 +175,7 @@ class ApiApp:
             return
         now = state.clock.now_ms()
         status, body = 0, None
+        generation = state.generation
         state.in_flight += 1
         try:
             status, body = await self._api(scope, receive, send, trace, now, cors_headers)
@@ -182,14 +183,15 @@ class ApiApp:
             status = 0  # the journal's mark for "no answer"
         finally:
             state.in_flight -= 1
-            state.journal.record(
-                scope["method"],
-                scope["path"],
-                scope["query_string"].decode("latin-1"),
-                status,
-                now,
-                body,
-            )
+            if generation == state.generation:  # a reset meanwhile began a fresh journal
+                state.journal.record(
+                    scope["method"],
+                    scope["path"],
+                    scope["query_string"].decode("latin-1"),
+                    status,
+                    now,
+                    body,
+                )
             if self.access_log is not None:
                 self.access_log.request(scope, status)
 
@@ -225,8 +227,10 @@ class ApiApp:
             if state.faults and (prefer is None or prefer.status is None):
                 outcome = state.faults.decide(self._same_project(params))
                 outcome.delay_s += prefer.delay_s if prefer is not None else 0.0
+            generation = state.generation
             if outcome is not None and outcome.provoked:
                 await self._provoked(outcome, scope)
+                _still(state, generation)
             if operation.authenticated:
                 credential = self.authenticator.identify(headers)
                 limiter = state.rate_limiter
@@ -243,6 +247,7 @@ class ApiApp:
             parsed: Any = NO_BODY
             if operation.reads_body:
                 body = await self._read_body(scope, receive, extra)
+                _still(state, generation)
                 parsed = _parse_json(body)
             store = state.current()
             if operation.writes:
@@ -412,9 +417,26 @@ class ApiApp:
                 raise  # the answer has begun: the server closes the connection
             now = state.clock.now_ms()
             status = await self._answer_error(send, scope, STOPPING, trace, now, [CLOSE])
+        except Exception:
+            # Starlette re-raises after its error handler has answered (and logged) it.
+            if not status:
+                log.exception("unexpected error answering %s %s", scope["method"], scope["path"])
+                now = state.clock.now_ms()
+                status = await self._answer_error(send, scope, ApiError(), trace, now, [])
         finally:
             if self.access_log is not None:
                 self.access_log.request(scope, status)
+
+
+def _still(state: MockState, generation: int) -> None:
+    """Refuse a request that waited across a reset or a replacement of the data.
+
+    What it would change belongs to the state before; the state after must not see it.
+    """
+    if state.generation != generation:
+        raise Conflict(
+            "the mock was reset or its data replaced while this request waited; nothing was changed"
+        )
 
 
 def _parse_json(body: bytes) -> Any:

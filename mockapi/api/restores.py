@@ -28,9 +28,28 @@ def restore(call: Call) -> Reply:
         )
     _, _, backup = resources.backup(call)
     databases = [d.model_dump() for d in body.databaseRestores or []]
+    _check_dumps(databases, database_dumps(backup))
     path = body.pathRestore.model_dump(exclude_none=True) if body.pathRestore else None
     call.store.restore(backup["id"], databases, path)
     return NO_CONTENT
+
+
+def _check_dumps(databases: list[dict[str, str]], known: list[str]) -> None:
+    """Every dump named must be one the backup holds (a 400, before any 412)."""
+    errors = [
+        FieldError(
+            f"databaseRestores[{i}].databaseBackupDump",
+            "enum",
+            "databaseBackupDump must be one of the following: "
+            + ", ".join(f'"{d}"' for d in known),
+            {"allowedValues": ", ".join(known)},
+            "body",
+        )
+        for i, entry in enumerate(databases)
+        if entry["databaseBackupDump"] not in known
+    ]
+    if errors:
+        raise ValidationFailed(errors)
 
 
 def restore_path(call: Call) -> Reply:

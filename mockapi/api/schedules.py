@@ -7,12 +7,19 @@ import orjson
 from mockapi.api import resources
 from mockapi.api.bodies import CreateSchedule, UpdateSchedule, parse_body
 from mockapi.api.core import Call, Operation
+from mockapi.errors import FieldError, ValidationFailed
+from mockapi.lifecycle import is_daily_once
 from mockapi.responses import NO_CONTENT, Reply, object_reply
+from mockapi.settings import UnknownProjectMode
 
 
 def list_schedules(call: Call) -> Reply:
-    """GET /v2/projects/{projectId}/backup-schedules (the system schedule first)."""
-    record = resources.project(call)
+    """GET /v2/projects/{projectId}/backup-schedules, in the order they were made."""
+    record = call.store.find(call.params["projectId"])
+    if record is None:
+        if call.config.unknown_project is UnknownProjectMode.EMPTY:
+            return object_reply(b"[]")
+        raise resources.unknown_project(call)
     return object_reply(orjson.dumps(list(record.schedules.values())))
 
 
@@ -34,6 +41,19 @@ def update_schedule(call: Call) -> Reply:
     resources.schedule_id(call)
     body = parse_body(UpdateSchedule, call.body, required=False)
     schedule = resources.schedule(call)
+    # A bad input (400) is answered before a refused change (412).
+    if schedule["isSystemBackup"] and body.schedule and not is_daily_once(body.schedule):
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "schedule",
+                    "dailyOnce",
+                    "The schedule of a system backup must run once a day",
+                    {"schedule": body.schedule},
+                    "body",
+                )
+            ]
+        )
     call.store.update_schedule(schedule["id"], body.schedule, body.ttl, body.description)
     return NO_CONTENT
 
