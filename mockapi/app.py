@@ -64,8 +64,12 @@ def official_operation(path: str, method: str) -> dict[str, Any] | None:
 class MockApp(ApiApp):
     """The whole mock: the API answered directly, everything else by FastAPI."""
 
-    mock: MockState
     fastapi: FastAPI
+
+    @property
+    def mock(self) -> MockState:
+        """The running state: data, clock, journal, faults, rate limits."""
+        return self.state
 
 
 def _examples(state: MockState) -> dict[str, str]:
@@ -259,7 +263,6 @@ def create_app(
         Cors(settings.cors_origins),
         (API_PREFIX, DOWNLOAD_PREFIX),
     )
-    app.mock = state
     app.fastapi = fastapi
     return app
 

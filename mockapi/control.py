@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from mockapi.api.bodies import DateTime, field_errors
 from mockapi.clock import ClockError
-from mockapi.dataset import Dataset, DatasetError
+from mockapi.dataset import Dataset
 from mockapi.errors import (
     Conflict,
     FieldError,
@@ -87,7 +87,9 @@ class RateLimit(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     limit: Annotated[int, IntegerRange(0, 1_000_000_000)]
-    windowSeconds: Annotated[int, IntegerRange(1, 86_400)] = 600
+    windowSeconds: Annotated[int, IntegerRange(1, 86_400)] | None = Field(
+        None, description="Seconds; the configured --rate-limit-window when absent."
+    )
 
 
 class ClockChange(BaseModel):
@@ -109,10 +111,7 @@ async def read_body(request: Request, cap: int, timeout_s: int = 60) -> bytes:
     """The request body: 413 when declared or found over `cap` bytes, 408 when too slow."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > cap:
-        raise PayloadTooLarge(
-            f"request body of {declared} bytes is over the cap of {cap} bytes",
-            headers={"Connection": "close"},
-        )
+        raise PayloadTooLarge(f"request body of {declared} bytes is over the cap of {cap} bytes")
     chunks: list[bytes] = []
     size = 0
     try:
@@ -120,10 +119,7 @@ async def read_body(request: Request, cap: int, timeout_s: int = 60) -> bytes:
             async for chunk in request.stream():
                 size += len(chunk)
                 if size > cap:
-                    raise PayloadTooLarge(
-                        f"request body is over the cap of {cap} bytes",
-                        headers={"Connection": "close"},
-                    )
+                    raise PayloadTooLarge(f"request body is over the cap of {cap} bytes")
                 chunks.append(chunk)
     except TimeoutError:
         raise RequestTimeout(
@@ -163,10 +159,7 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
             return
         given = request.headers.get(CONTROL_TOKEN_HEADER, "").encode("latin-1")
         if not hmac.compare_digest(given, expected):
-            raise PermissionDenied(
-                "the control API needs a valid 'x-mockapi-control-token' header",
-                headers={"Connection": "close"},
-            )
+            raise PermissionDenied("the control API needs a valid 'x-mockapi-control-token' header")
 
     # Every endpoint is `async def`: it runs on the event loop like the API, never racing it
     # from a thread; heavy work is handed to a thread explicitly and swapped in after.
@@ -349,9 +342,6 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
         state.check_writable()
         limit = await model_body(request, RateLimit, small, settings.timeout_body)
         state.set_rate_limit(limit.limit, limit.windowSeconds)
-        return limit
+        return await rate_limit()
 
     return router
-
-
-__all__ = ["CONTROL_PREFIX", "DatasetError", "control_router", "read_body"]

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-_SHORT_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+from mockapi.ids import short_id_from_text
 
 
 class DatasetError(ValueError):
@@ -58,8 +57,7 @@ def derive_short_id(project_id: str, taken: set[str]) -> str:
     """A stable `p-xxxxxx` short id for a project UUID, avoiding ids already taken."""
     salt = 0
     while True:
-        digest = hashlib.sha256(f"{project_id}:{salt}".encode()).digest()
-        short = "p-" + "".join(_SHORT_ID_ALPHABET[b % 36] for b in digest[:6])
+        short = short_id_from_text(f"{project_id}:{salt}")
         if short not in taken:
             return short
         salt += 1

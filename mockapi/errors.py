@@ -249,6 +249,11 @@ def error_for_status(status: int) -> ApiError:
     return error
 
 
+def plain_body(error: ApiError) -> bytes:
+    """The body of a refusal made before the app sees a request (no trace id exists yet)."""
+    return orjson.dumps({"type": error.type, "message": error.message})
+
+
 def render_error(
     error: ApiError, trace_id: str, prefixed_paths: bool = False
 ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:

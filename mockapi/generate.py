@@ -19,11 +19,9 @@ from mockapi import lifecycle as life
 from mockapi.archive import PLACEHOLDER_ORIGIN, checksum
 from mockapi.clock import DEFAULT_NOW
 from mockapi.dataset import Dataset, ProjectInfo
+from mockapi.ids import SHORT_ID_ALPHABET, uuid_from_bits
 from mockapi.timestamps import format_epoch_ms, to_ms
 
-_SHORT_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
-_UUID_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
-_UUID_SET = (4 << 76) | (0x8000 << 48)
 _SCHEDULE_DESCRIPTIONS = (
     "Nightly before deployment",
     "Daily app backup",
@@ -74,10 +72,7 @@ class _Generator:
         self.now = to_ms(options.now)
 
     def uuid(self) -> str:
-        # The same bits uuid.UUID(int=..., version=4) sets, without building the object.
-        n = (self.rng.getrandbits(128) & _UUID_CLEAR) | _UUID_SET
-        h = f"{n:032x}"
-        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+        return uuid_from_bits(self.rng.getrandbits(128))
 
     def run(self, progress: Callable[[int], None] | None) -> Dataset:
         projects: list[ProjectInfo] = []
@@ -103,7 +98,7 @@ class _Generator:
     def project(self, taken: set[str]) -> ProjectInfo:
         short = ""
         while not short or short in taken:
-            short = "p-" + "".join(self.rng.choice(_SHORT_ALPHABET) for _ in range(6))
+            short = "p-" + "".join(self.rng.choice(SHORT_ID_ALPHABET) for _ in range(6))
         taken.add(short)
         kind = self.rng.choice(("Shop", "Website", "Blog", "Intranet", "Staging", "Landing page"))
         return ProjectInfo(self.uuid(), short, f"{self.fake.company()} {kind}")

@@ -19,8 +19,6 @@ from mockapi.settings import Settings
 from mockapi.timestamps import format_epoch_ms, parse_ms, to_ms
 
 DEFAULT_DATASET = "default-dataset.json"
-# The built-in dataset's dates are written for this "now"; they move with --now in whole days.
-DEFAULT_DATASET_NOW = DEFAULT_NOW
 _TIMESTAMP_KEYS = frozenset({"createdAt", "expiresAt", "requestedAt", "updatedAt"})
 
 
@@ -37,11 +35,12 @@ def _shifted(value: Any, delta_ms: int) -> Any:
     return value
 
 
-def load_default_dataset(now: datetime = DEFAULT_DATASET_NOW) -> Dataset:
-    """The hand-curated dataset shipped inside the package, its dates moved to `now`."""
+def load_default_dataset(now: datetime = DEFAULT_NOW) -> Dataset:
+    """The hand-curated dataset shipped inside the package; its dates are written for
+    DEFAULT_NOW and move to `now` in whole days."""
     source = resources.files("mockapi") / "data" / DEFAULT_DATASET
     document = orjson.loads(source.read_bytes())
-    days = (to_ms(now) - to_ms(DEFAULT_DATASET_NOW)) // DAY_MS
+    days = (to_ms(now) - to_ms(DEFAULT_NOW)) // DAY_MS
     if days:
         document = _shifted(document, days * DAY_MS)
     dataset, problems = parse_document(f"built-in {DEFAULT_DATASET}", document)

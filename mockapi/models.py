@@ -18,11 +18,8 @@ from pydantic import (
     model_validator,
 )
 
-from mockapi.lifecycle import FINAL_BACKUP_STATUSES, check_cron, check_ttl
-from mockapi.timestamps import format_epoch_ms, format_timestamp
-
-__all__ = ["FINAL_BACKUP_STATUSES", "format_epoch_ms", "format_timestamp"]
-
+from mockapi.lifecycle import check_cron, check_ttl
+from mockapi.timestamps import format_timestamp
 
 SHORT_ID_PATTERN = r"^p-[a-z0-9]{6}$"
 

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic_core import CoreSchema, core_schema
 
 from mockapi.errors import InvalidValue
+from mockapi.ids import json_type
 
 MAX_DIGITS = 1000
 _DECIMAL = re.compile(rf"[+-]?[0-9]{{1,{MAX_DIGITS}}}")
@@ -42,7 +43,7 @@ def parse_integer(
     elif text and isinstance(value, str) and _DECIMAL.fullmatch(value):
         number = int(value)
     else:
-        given = "string" if isinstance(value, str) else _json_type(value)
+        given = "string" if isinstance(value, str) else json_type(value)
         raise NumberError(f"Invalid type. Expected: integer, given: {given}", "type", _int_type)
     _check_range(number, minimum, maximum)
     return number
@@ -52,7 +53,7 @@ def parse_fraction(value: Any, minimum: float = 0.0, maximum: float = 1.0) -> fl
     """A finite number (int, float or decimal string) within [minimum, maximum]."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise NumberError(
-            f"Invalid type. Expected: number, given: {_json_type(value)}", "type", _num_type
+            f"Invalid type. Expected: number, given: {json_type(value)}", "type", _num_type
         )
     try:
         number = float(value)
@@ -79,20 +80,6 @@ def _check_range(number: float, minimum: float | None, maximum: float | None) ->
         raise NumberError(
             f"Must be less than or equal to {maximum:g}", "maximum", {"limit": f"{maximum:g}"}
         )
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list | tuple):
-        return "array"
-    return "object"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import hashlib
 from typing import Any
 
 from mockapi.dataset import ProjectInfo
+from mockapi.ids import short_id_from_text, uuid_from_text
 from mockapi.lifecycle import DAY_MS, HOUR_MS
 from mockapi.timestamps import format_epoch_ms
 
@@ -51,19 +52,6 @@ LIST_ITEM_FIELDS = (
 )
 
 
-def _uuid(digest: bytes) -> str:
-    h = bytearray(digest[:16])
-    h[6] = (h[6] & 0x0F) | 0x40
-    h[8] = (h[8] & 0x3F) | 0x80
-    x = h.hex()
-    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
-
-
-def _short(digest: bytes, prefix: str) -> str:
-    alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
-    return prefix + "".join(alphabet[b % 36] for b in digest[:6])
-
-
 def project_document(
     info: ProjectInfo, now_ms: int, oldest_backup_ms: int | None
 ) -> dict[str, Any]:
@@ -84,16 +72,16 @@ def project_document(
         "clusterID": cluster,
         "clusterId": cluster,
         "createdAt": format_epoch_ms(created),
-        "customerId": _uuid(hashlib.sha256(seed + b"customer").digest()),
+        "customerId": uuid_from_text(f"{info.id}:customer"),
         "description": info.description,
         "directories": {"Home": f"/home/{info.short_id}"},
         "enabled": True,
         "features": _FEATURES[(n >> 3) % len(_FEATURES)],
         "id": info.id,
         "isReady": True,
-        "projectHostingId": _uuid(hashlib.sha256(seed + b"hosting").digest()),
+        "projectHostingId": uuid_from_text(f"{info.id}:hosting"),
         "readiness": "ready",
-        "serverGroupId": _uuid(hashlib.sha256(seed + b"group").digest()),
+        "serverGroupId": uuid_from_text(f"{info.id}:group"),
         "shortId": info.short_id,
         # Hardware-shaped only: a VisitorSpec also matches HardwareSpec, so it can never
         # satisfy the spec's oneOf, and strict clients would reject it.
@@ -106,9 +94,8 @@ def project_document(
         "webStorageUsageInBytesSetAt": format_epoch_ms(usage_set),
     }
     if on_server:
-        server = hashlib.sha256(seed + b"server").digest()
-        document["serverId"] = _uuid(server)
-        document["serverShortId"] = _short(server, "s-")
+        document["serverId"] = uuid_from_text(f"{info.id}:server")
+        document["serverShortId"] = short_id_from_text(f"{info.id}:server", "s-")
         document["spec"] = {"cpu": "2", "memory": "4Gi", "storage": "50Gi"}
     document.update(info.fields)
     return dict(sorted(document.items()))

@@ -14,11 +14,22 @@ import logging
 import time
 from typing import Any
 
-import orjson
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from mockapi.errors import (
+    ApiError,
+    BadRequest,
+    HeadersTooLarge,
+    RequestTimeout,
+    ServiceUnavailable,
+    plain_body,
+)
 
 log = logging.getLogger("mockapi")
 ABORT_EXTENSION = "mockapi.abort"
+# After a refusal that left a body unread: what is still read (and dropped) before closing.
+DISCARD_BYTES = 4 * 1024 * 1024
+DISCARD_SECONDS = 2.0
 _REASONS = {
     400: b"Bad Request",
     408: b"Request Timeout",
@@ -27,12 +38,12 @@ _REASONS = {
 }
 
 
-def json_refusal(status: int, kind: str, message: str) -> bytes:
+def refusal(error: ApiError) -> bytes:
     """A whole HTTP response in the API's error shape that closes the connection."""
-    body = orjson.dumps({"type": kind, "message": message})
+    body = plain_body(error)
     return (
         b"HTTP/1.1 %d %s\r\ncontent-type: application/json\r\ncontent-length: %d\r\n"
-        b"connection: close\r\n\r\n" % (status, _REASONS[status], len(body))
+        b"connection: close\r\n\r\n" % (error.status, _REASONS[error.status], len(body))
     ) + body
 
 
@@ -54,9 +65,7 @@ class _Warnings:
 
 
 async def _busy(scope: Any, receive: Any, send: Any) -> None:
-    body = orjson.dumps(
-        {"type": "ServiceUnavailable", "message": "too many requests in flight; retry shortly"}
-    )
+    body = plain_body(ServiceUnavailable("too many requests in flight; retry shortly"))
     await send(
         {
             "type": "http.response.start",
@@ -83,6 +92,7 @@ def protocol_class(
         _header_bytes = 0
         _awaiting_headers = True
         _header_timer: asyncio.TimerHandle | None = None
+        _discarded = 0
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
@@ -92,9 +102,7 @@ def protocol_class(
                     f"connection limit reached: {limit_concurrency} open connections "
                     "(--limit-concurrency); new ones get 503",
                 )
-                self.transport.write(
-                    json_refusal(503, "ServiceUnavailable", "too many open connections")
-                )
+                self.transport.write(refusal(ServiceUnavailable("too many open connections")))
                 self.transport.close()
                 return
             self._arm_header_timer()
@@ -104,6 +112,14 @@ def protocol_class(
             super().connection_lost(exc)
 
         def data_received(self, data: bytes) -> None:
+            cycle = self.cycle
+            if cycle is not None and cycle.response_complete and cycle.more_body:
+                # The answer went out before the body was read (a refusal): read on a little,
+                # so the client can finish sending and read its answer, then close.
+                self._discarded += len(data)
+                if self._discarded > DISCARD_BYTES:
+                    self.transport.close()
+                    return
             if self._awaiting_headers:
                 self._header_bytes += len(data)
                 if self._header_timer is None:
@@ -118,9 +134,7 @@ def protocol_class(
                     "bytes (--max-header-bytes)",
                 )
                 self._refuse(
-                    431,
-                    "RequestHeaderFieldsTooLarge",
-                    f"request line and headers are over {max_header_bytes} bytes",
+                    HeadersTooLarge(f"request line and headers are over {max_header_bytes} bytes")
                 )
 
         def on_headers_complete(self) -> None:
@@ -147,11 +161,11 @@ def protocol_class(
             super()._start_asgi_task(cycle, app)
 
         def send_400_response(self, msg: str) -> None:
-            self._refuse(400, "BadRequest", msg)
+            self._refuse(BadRequest(msg))
 
-        def _refuse(self, status: int, kind: str, message: str) -> None:
+        def _refuse(self, error: ApiError) -> None:
             if not self.transport.is_closing():
-                self.transport.write(json_refusal(status, kind, message))
+                self.transport.write(refusal(error))
                 self.transport.close()
 
         def _abort(self) -> None:
@@ -179,7 +193,7 @@ def protocol_class(
                         "(--timeout-headers)",
                     )
                     self._refuse(
-                        408, "RequestTimeout", f"headers not complete within {timeout_headers:g} s"
+                        RequestTimeout(f"headers not complete within {timeout_headers:g} s")
                     )
                 else:
                     self.transport.close()
@@ -187,5 +201,12 @@ def protocol_class(
         def on_response_complete(self) -> None:
             super().on_response_complete()
             self._header_bytes = 0
+            self._discarded = 0
+            if self.cycle is not None and self.cycle.more_body and not self.transport.is_closing():
+                self.loop.call_later(DISCARD_SECONDS, self._close_if_still_sending)
+
+        def _close_if_still_sending(self) -> None:
+            if self.cycle is not None and self.cycle.more_body:
+                self.transport.close()
 
     return MockProtocol

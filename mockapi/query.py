@@ -6,12 +6,12 @@ naming every bad parameter comes out.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import parse_qsl
 
 from mockapi.errors import FieldError, UriTooLong, ValidationFailed
+from mockapi.ids import UUID
 from mockapi.numbers import NumberError, parse_integer
 
 MAX_QUERY_LENGTH = 8192
@@ -20,7 +20,6 @@ PROJECT_DEFAULT_LIMIT = 10000
 _CACHED_QUERY_LENGTH = 512
 _TRUE = ("true", "1")
 _FALSE = ("false", "0")
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +124,7 @@ class QueryReader:
     def uuid(self, name: str) -> str | None:
         """A UUID (None when absent)."""
         value = self.values.get(name)
-        if value is None or _UUID.fullmatch(value):
+        if value is None or UUID.fullmatch(value):
             return None if value is None else value.lower()
         self.fail(name, "format", "Does not match format 'uuid'", {"format": "uuid"})
         return None

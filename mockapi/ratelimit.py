@@ -27,11 +27,6 @@ class RateLimiter:
         self._windows: dict[bytes, list[int]] = {}
         self.configure(limit, window_s, enforce)
 
-    @property
-    def active(self) -> bool:
-        """True when responses carry rate-limit headers (limit above 0)."""
-        return self.limit > 0
-
     def configure(self, limit: int, window_s: int, enforce: bool) -> None:
         """Change the limit and window; counting starts afresh."""
         self.limit, self.window_s, self.enforce = limit, window_s, enforce

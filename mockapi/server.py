@@ -325,8 +325,9 @@ class MockServer:
         """Deactivate every fault rule."""
         self._on_loop(self.state.clear_faults)
 
-    def set_rate_limit(self, limit: int, window_s: int = 600) -> None:
-        """Enforce `limit` requests per token per window; 0 turns enforcement off."""
+    def set_rate_limit(self, limit: int, window_s: int | None = None) -> None:
+        """Enforce `limit` requests per token per window (default: --rate-limit-window);
+        0 turns enforcement off."""
         self._on_loop(lambda: self.state.set_rate_limit(limit, window_s))
 
     def now(self) -> datetime:

@@ -29,14 +29,14 @@ from pydantic_settings import (
 from mockapi.auth import AuthMode
 from mockapi.clock import DEFAULT_NOW, ClockMode
 from mockapi.faults import FaultRule
+from mockapi.ids import UUID_PATTERN
 from mockapi.numbers import IntegerRange
 from mockapi.timestamps import format_timestamp
 
 ENV_PREFIX = "MOCKAPI_"
 _TOKEN = re.compile(r"[\x21-\x7e]{1,4096}")
 _ALIAS = re.compile(
-    r"(?P<id>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"
-    r"=(?P<short>p-[a-z0-9]{6})(?::(?P<description>.{0,200}))?"
+    rf"(?P<id>{UUID_PATTERN})=(?P<short>p-[a-z0-9]{{6}})(?::(?P<description>.{{0,200}}))?"
 )
 
 
@@ -105,17 +105,21 @@ def parse_now(value: Any) -> Any:
     return value
 
 
+# Fields that take several values (comma-separated in the environment), with the metavar
+# their flag shows.
+_LIST_FIELDS = {
+    "fixtures": "PATH",
+    "tokens": "TOKEN",
+    "cors_origins": "ORIGIN",
+    "project_aliases": "UUID=p-xxxxxx",
+}
+
+
 class Settings(BaseSettings):
     """mockapi's settings; each field is a `--flag` and a `MOCKAPI_FLAG` variable."""
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", frozen=True)
-    # Fields that take several values (comma-separated in the environment).
-    LIST_FIELDS: ClassVar[dict[str, str]] = {
-        "fixtures": "PATH",
-        "tokens": "TOKEN",
-        "cors_origins": "ORIGIN",
-        "project_aliases": "UUID=p-xxxxxx",
-    }
+    LIST_FIELDS: ClassVar[dict[str, str]] = _LIST_FIELDS
 
     host: str = Field("127.0.0.1", max_length=255, description="Address to listen on.")
     port: Annotated[int, IntegerRange(0, 65535, text=True)] = Field(
@@ -293,7 +297,7 @@ class Settings(BaseSettings):
         """Flags, then MOCKAPI_* variables (the CLI and Docker); flags win."""
         return _EnvironmentSettings.read(dict(os.environ if environ is None else environ), flags)
 
-    @field_validator("fixtures", "tokens", "cors_origins", "project_aliases", mode="before")
+    @field_validator(*_LIST_FIELDS, mode="before")
     @classmethod
     def _comma_lists(cls, value: Any) -> Any:
         return _split_commas(value)

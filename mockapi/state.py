@@ -194,9 +194,11 @@ class MockState:
         self.check_writable()
         self.faults = FaultRules(self.settings.fault_seed)
 
-    def set_rate_limit(self, limit: int, window_s: int = 600) -> None:
-        """Enforce `limit` requests per token per window; 0 turns enforcement off."""
+    def set_rate_limit(self, limit: int, window_s: int | None = None) -> None:
+        """Enforce `limit` requests per token per window (default: the configured one);
+        0 turns enforcement off."""
         self.check_writable()
+        window_s = window_s or self.settings.rate_limit_window
         if limit > 0:
             self.rate_limiter.configure(limit, window_s, True)
         else:

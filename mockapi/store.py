@@ -7,7 +7,6 @@ time comes in as milliseconds from the caller (the clock), never from the system
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 import posixpath
 import random
@@ -16,7 +15,6 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import orjson
@@ -25,6 +23,7 @@ from mockapi import lifecycle as life
 from mockapi.archive import PLACEHOLDER_ORIGIN, SUFFIXES, checksum
 from mockapi.dataset import Dataset, DatasetError, ProjectInfo, combine
 from mockapi.errors import NotFound, PreconditionFailed
+from mockapi.ids import uuid_from_bits, uuid_from_text
 from mockapi.project_documents import list_item, project_document
 from mockapi.query import BackupQuery, Paging, ProjectQuery
 from mockapi.timestamps import format_epoch_ms, parse_ms
@@ -314,35 +313,32 @@ class Store:
         return {**backup, "export": {**export, "downloadURL": url, "sha256Checksum": digest}}
 
     def _plan_loaded(self, backup: dict[str, Any], record: ProjectRecord) -> None:
-        """Loaded data is served as given; time moves it on from the moment it was loaded.
-
-        Events are appended; the queue is heapified once the whole load is planned.
-        """
+        """Loaded data is served as given; time moves it on from the moment it was loaded."""
         backup_id, now, durations = backup["id"], self.now_ms, self.config.durations
         expires_text = backup.get("expiresAt")
         if life.is_running(backup):
             natural = parse_ms(backup["requestedAt"]) + durations.backup_s * 1000
             done = life.whole_second_after(max(natural, now + durations.backup_s * 1000))
             self._expiry_target[backup_id] = done + _retention_ms(record, backup)
-            self._plan(done, life.BACKUP_DONE, backup_id)
+            self._push(done, life.BACKUP_DONE, backup_id)
         elif expires_text is not None:
             expires = parse_ms(expires_text)
             if expires > now:
-                self._plan(expires, life.BACKUP_EXPIRES, backup_id, expires)
+                self._push(expires, life.BACKUP_EXPIRES, backup_id, expires)
         export = backup.get("export")
         if export is not None:
             phase = export.get("phase")
             if phase in ("Pending", "Exporting"):
                 epoch = self._next_epoch(backup_id + ":export")
-                self._plan(now + durations.export_pending_ms, life.EXPORT_STEP, backup_id, epoch)
+                self._push(now + durations.export_pending_ms, life.EXPORT_STEP, backup_id, epoch)
             elif phase == "Completed" and "expiresAt" in export:
                 expires = parse_ms(export["expiresAt"])
                 if expires > now:
                     epoch = self._next_epoch(backup_id + ":export")
-                    self._plan(expires, life.EXPORT_EXPIRES, backup_id, epoch)
+                    self._push(expires, life.EXPORT_EXPIRES, backup_id, epoch)
         if life.restore_running(backup):
             epoch = self._next_epoch(backup_id + ":restore")
-            self._plan(now + durations.restore_s * 1000, life.RESTORE_DONE, backup_id, epoch)
+            self._push(now + durations.restore_s * 1000, life.RESTORE_DONE, backup_id, epoch)
 
     # --- copies, summaries ---------------------------------------------------------------
 
@@ -379,13 +375,6 @@ class Store:
     def find(self, project_id: str) -> ProjectRecord | None:
         """The project by UUID or short id (either case), or None."""
         return self._lookup.get(project_id) or self._lookup.get(project_id.lower())
-
-    def to_dataset(self) -> Dataset:
-        """The served data as a Dataset (dicts rebuilt from the stored JSON)."""
-        projects = tuple(_info_with_document(r) for r in self.projects.values())
-        backups = tuple(orjson.loads(j) for r in self.projects.values() for j in r.backups.json)
-        schedules = tuple(s for r in self.projects.values() for s in r.schedules.values())
-        return Dataset(projects, backups, schedules, self.source)
 
     def document_chunks(self) -> Iterator[bytes]:
         """The served data as a fixture document, in chunks (nothing big is built at once).
@@ -447,10 +436,8 @@ class Store:
         expired.clear()
 
     def _push(self, at: int, kind: int, key: str, token: int = 0) -> None:
-        heapq.heappush(self._events, (at, kind, key, token))
-
-    def _plan(self, at: int, kind: int, key: str, token: int = 0) -> None:
-        # A first load appends and heapifies once; an addition pushes (its cost is its size).
+        # A first load appends and heapifies once; afterwards each event is pushed, so an
+        # addition costs in proportion to its size.
         if self._loading:
             self._events.append((at, kind, key, token))
         else:
@@ -515,7 +502,7 @@ class Store:
         # A run whose backup would be gone again before the clock stops is never seen:
         # skipping it keeps a long jump of the clock proportional to what remains.
         if expires > target:
-            backup: dict[str, Any] = {"deletable": False}
+            backup: dict[str, Any] = {}
             if "description" in schedule:
                 backup["description"] = schedule["description"]
             # From the run itself, so one long jump of the clock and many short ones agree.
@@ -592,11 +579,6 @@ class Store:
         position = record.backups.locate(requested, key)
         return record, position, record.backups.item(position)
 
-    def backup_json(self, backup_id: str) -> bytes | None:
-        """A backup's ready JSON bytes, or None."""
-        found = self.backup(backup_id)
-        return None if found is None else found[0].backups.json[found[1]]
-
     def list_projects(self, query: ProjectQuery) -> Page:
         """Filter, sort and slice the projects (as ProjectListItem JSON)."""
         ordered = self._project_order.get(query.sort)
@@ -627,14 +609,11 @@ class Store:
 
     def _new_id(self, derived_from: str | None = None) -> str:
         if derived_from is not None:
-            candidate = _derived_uuid(derived_from)
+            candidate = uuid_from_text(derived_from)
             if candidate not in self._backups and candidate not in self._schedules:
                 return candidate
         while True:
-            n = self._ids.getrandbits(128)
-            n = (n & ~((0xF000 << 64) | (0xC000 << 48))) | (4 << 76) | (0x8000 << 48)
-            h = f"{n:032x}"
-            new = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+            new = uuid_from_bits(self._ids.getrandbits(128))
             if new not in self._backups and new not in self._schedules:
                 return new
 
@@ -681,7 +660,7 @@ class Store:
     ) -> dict[str, Any]:
         """A new backup, InProgress until the backup duration has passed."""
         now = self.now_ms
-        backup: dict[str, Any] = {"deletable": False}
+        backup: dict[str, Any] = {}
         if description:
             backup["description"] = description
         backup_id = self._new_id()
@@ -964,12 +943,6 @@ def _retention_ms(record: ProjectRecord, backup: dict[str, Any]) -> int:
     return DEFAULT_RETENTION_MS
 
 
-def _info_with_document(record: ProjectRecord) -> ProjectInfo:
-    fields = {k: v for k, v in record.document.items() if k not in ("id", "shortId", "description")}
-    info = record.info
-    return ProjectInfo(info.id, info.short_id, info.description, MappingProxyType(fields))
-
-
 def _system_schedule(record: ProjectRecord, backups: list[dict[str, Any]]) -> dict[str, Any]:
     """The system schedule a project without one is given: taken from its nightly backups.
 
@@ -985,7 +958,7 @@ def _system_schedule(record: ProjectRecord, backups: list[dict[str, Any]]) -> di
         hour, minute = int(newest["requestedAt"][11:13]), int(newest["requestedAt"][14:16])
     else:
         n = int(record.info.id.replace("-", "")[:8], 16)
-        parent = _derived_uuid(record.info.id + ":system-schedule")
+        parent = uuid_from_text(record.info.id + ":system-schedule")
         hour, minute = n % 5, (n >> 3) % 60
     return {
         "createdAt": record.document["createdAt"],
@@ -995,11 +968,3 @@ def _system_schedule(record: ProjectRecord, backups: list[dict[str, Any]]) -> di
         "schedule": f"{minute} {hour} * * *",
         "ttl": "30d",
     }
-
-
-def _derived_uuid(text: str) -> str:
-    h = bytearray(hashlib.sha256(text.encode()).digest()[:16])
-    h[6] = (h[6] & 0x0F) | 0x40
-    h[8] = (h[8] & 0x3F) | 0x80
-    x = h.hex()
-    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"

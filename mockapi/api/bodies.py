@@ -15,13 +15,13 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Val
 from pydantic import Field as _Field
 
 from mockapi.errors import FieldError, InvalidValue, ValidationFailed
+from mockapi.ids import UUID, json_type
 from mockapi.lifecycle import check_cron, check_ttl
 
 _RFC3339 = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?"
     r"([Zz]|[+-][0-9]{2}:[0-9]{2})"
 )
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 MAX_TEXT = 4096
 MAX_PATHS = 100
 
@@ -40,7 +40,7 @@ NO_BODY: Any = _NoBody()
 
 def _date_time(value: Any) -> datetime:
     if not isinstance(value, str):
-        given = _json_type(value)
+        given = json_type(value)
         raise InvalidValue(
             f"Invalid type. Expected: string, given: {given}", "type", {"type": "string"}
         )
@@ -50,7 +50,7 @@ def _date_time(value: Any) -> datetime:
 
 
 def _uuid(value: str) -> str:
-    if not _UUID.fullmatch(value):
+    if not UUID.fullmatch(value):
         raise InvalidValue("Does not match format 'uuid'", "format", {"format": "uuid"})
     return value.lower()
 
@@ -198,7 +198,7 @@ def parse_body(model: type[Model], body: Any, required: bool = True) -> Model:
                 FieldError(
                     "",
                     "type",
-                    f"Invalid type. Expected: object, given: {_json_type(body)}",
+                    f"Invalid type. Expected: object, given: {json_type(body)}",
                     {"type": "object"},
                     "body",
                 )
@@ -243,7 +243,7 @@ def _describe(detail: Mapping[str, Any], name: str) -> tuple[str, str, dict[str,
         return "required", f"{field} is required", {"missingProperty": field}
     if error_type in _TYPE_NAMES:
         expected = _TYPE_NAMES[error_type]
-        given = _json_type(detail.get("input"))
+        given = json_type(detail.get("input"))
         return "type", f"Invalid type. Expected: {expected}, given: {given}", {"type": expected}
     if error_type in ("literal_error", "enum"):
         allowed = str((detail.get("ctx") or {}).get("expected", ""))
@@ -273,19 +273,3 @@ def _js_path(loc: Sequence[Any]) -> str:
         else:
             path += f".{part}" if path else str(part)
     return path
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"

@@ -314,8 +314,7 @@ class ApiApp:
         cap = self.body_cap
         for name, value in scope["headers"]:
             if name == b"content-length" and value.isdigit() and int(value) > cap:
-                # The unread body is not worth reading: the connection closes after this.
-                extra.append(CLOSE)
+                # Refused unread: the server discards a bounded rest, then closes.
                 raise PayloadTooLarge(f"request body is over the cap of {cap} bytes")
         chunks: list[bytes] = []
         size = 0
@@ -328,7 +327,6 @@ class ApiApp:
                     chunk = message.get("body", b"")
                     size += len(chunk)
                     if size > cap:
-                        extra.append(CLOSE)
                         raise PayloadTooLarge(f"request body is over the cap of {cap} bytes")
                     chunks.append(chunk)
                     if not message.get("more_body", False):

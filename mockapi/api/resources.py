@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from mockapi.api.core import Call
 from mockapi.errors import ApiError, FieldError, NotFound, PermissionDenied, ValidationFailed
+from mockapi.ids import UUID
 from mockapi.settings import UnknownIdMode, UnknownProjectMode
 from mockapi.store import ProjectRecord
-
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 def unknown_project(call: Call) -> ApiError:
@@ -46,7 +44,7 @@ def backup(call: Call) -> tuple[ProjectRecord, int, dict[str, Any]]:
 def schedule_id(call: Call) -> str:
     """{projectBackupScheduleId}, which the spec types as a UUID."""
     value = call.params["projectBackupScheduleId"]
-    if not _UUID.fullmatch(value):
+    if not UUID.fullmatch(value):
         raise ValidationFailed(
             [
                 FieldError(
