@@ -7,12 +7,10 @@ Heavy work (loading, generating) runs off the event loop and is swapped in when 
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
-import orjson
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -22,18 +20,18 @@ from mockapi.api.bodies import DateTime, field_errors
 from mockapi.clock import ClockError
 from mockapi.dataset import Dataset
 from mockapi.errors import (
+    BadRequest,
     Conflict,
     FieldError,
     NotFound,
-    PayloadTooLarge,
     PermissionDenied,
-    RequestTimeout,
     ValidationFailed,
 )
 from mockapi.faults import FaultRule
 from mockapi.generate import GenerationOptions, generate
 from mockapi.loading import load_default_dataset
 from mockapi.numbers import IntegerRange
+from mockapi.reading import ClientGone, parse_json, read_limited
 from mockapi.settings import Settings
 from mockapi.state import MockState
 from mockapi.store import Store
@@ -107,36 +105,12 @@ class ClockChange(BaseModel):
         return self
 
 
-async def read_body(request: Request, cap: int, timeout_s: int = 60) -> bytes:
-    """The request body: 413 when declared or found over `cap` bytes, 408 when too slow."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > cap:
-        raise PayloadTooLarge(f"request body of {declared} bytes is over the cap of {cap} bytes")
-    chunks: list[bytes] = []
-    size = 0
+async def read_body(request: Request, cap: int, timeout_s: int) -> bytes:
+    """The request body within its limits (413 over `cap` bytes, 408 when too slow)."""
     try:
-        async with asyncio.timeout(timeout_s):
-            async for chunk in request.stream():
-                size += len(chunk)
-                if size > cap:
-                    raise PayloadTooLarge(f"request body is over the cap of {cap} bytes")
-                chunks.append(chunk)
-    except TimeoutError:
-        raise RequestTimeout(
-            f"the request body did not arrive within {timeout_s} s",
-            headers={"Connection": "close"},
-        ) from None
-    return b"".join(chunks)
-
-
-def parse_json(data: bytes) -> Any:
-    """A body as JSON, or a 400 in the API's shape."""
-    try:
-        return orjson.loads(data)
-    except orjson.JSONDecodeError as error:
-        raise ValidationFailed(
-            [FieldError("", "json", f"Invalid JSON: {error}", {}, "body")]
-        ) from None
+        return await read_limited(request.scope["headers"], request.receive, cap, timeout_s)
+    except ClientGone:
+        raise BadRequest("the client went away before sending its body") from None
 
 
 async def model_body(request: Request, model: type[Model], cap: int, timeout_s: int) -> Model:

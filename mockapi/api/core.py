@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockapi.api.bodies import NO_BODY
@@ -24,20 +23,17 @@ from mockapi.cors import Cors, origin_of
 from mockapi.errors import (
     ApiError,
     Conflict,
-    FieldError,
     MethodNotAllowed,
     NoRoute,
-    PayloadTooLarge,
     PermissionDenied,
     RateLimited,
-    RequestTimeout,
     ServiceUnavailable,
-    ValidationFailed,
     error_for_status,
     render_error,
 )
 from mockapi.faults import Outcome, parse_prefer
 from mockapi.logs import AccessLog
+from mockapi.reading import ClientGone, parse_json, read_limited
 from mockapi.responses import Reply
 from mockapi.settings import Settings, SkipPrecedence, UnknownIdMode, UnknownProjectMode
 from mockapi.state import MockState
@@ -246,7 +242,7 @@ class ApiApp:
                 )
             parsed: Any = NO_BODY
             if operation.reads_body:
-                body = await self._read_body(scope, receive, extra)
+                body = await self._read_body(scope, receive)
                 _still(state, generation)
                 parsed = _parse_json(body)
             store = state.current()
@@ -308,34 +304,11 @@ class ApiApp:
         if outcome.status is not None and outcome.status != 200:
             raise error_for_status(outcome.status)
 
-    async def _read_body(
-        self, scope: Scope, receive: Receive, extra: list[tuple[bytes, bytes]]
-    ) -> bytes:
-        cap = self.body_cap
-        for name, value in scope["headers"]:
-            if name == b"content-length" and value.isdigit() and int(value) > cap:
-                # Refused unread: the server discards a bounded rest, then closes.
-                raise PayloadTooLarge(f"request body is over the cap of {cap} bytes")
-        chunks: list[bytes] = []
-        size = 0
+    async def _read_body(self, scope: Scope, receive: Receive) -> bytes:
         try:
-            async with asyncio.timeout(self.body_timeout):
-                while True:
-                    message = await receive()
-                    if message["type"] == "http.disconnect":
-                        raise Dropped()
-                    chunk = message.get("body", b"")
-                    size += len(chunk)
-                    if size > cap:
-                        raise PayloadTooLarge(f"request body is over the cap of {cap} bytes")
-                    chunks.append(chunk)
-                    if not message.get("more_body", False):
-                        return b"".join(chunks)
-        except TimeoutError:
-            extra.append(CLOSE)
-            raise RequestTimeout(
-                f"the request body did not arrive within {self.body_timeout} s"
-            ) from None
+            return await read_limited(scope["headers"], receive, self.body_cap, self.body_timeout)
+        except ClientGone:
+            raise Dropped() from None
 
     async def _answer_error(
         self,
@@ -439,11 +412,4 @@ def _still(state: MockState, generation: int) -> None:
 
 def _parse_json(body: bytes) -> Any:
     # Only an empty body is no body: whitespace is invalid JSON, `null` is a JSON value.
-    if not body:
-        return NO_BODY
-    try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError as error:
-        raise ValidationFailed(
-            [FieldError("", "json", f"Invalid JSON: {error}", {}, "body")]
-        ) from None
+    return parse_json(body) if body else NO_BODY
