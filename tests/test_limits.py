@@ -236,3 +236,22 @@ def test_a_heavy_load_runs_off_the_event_loop_while_the_api_answers() -> None:
         thread.join()
         # The generation takes seconds; on the event loop it would answer nothing meanwhile.
         assert answered_meanwhile >= 10
+
+
+def test_connections_past_the_limit_get_a_json_503_and_a_log_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with MockServer(Settings(limit_concurrency=3, timeout_headers=60)) as running:
+        held = [socket.create_connection(("127.0.0.1", running.port)) for _ in range(3)]
+        try:
+            # A request on a held connection is answered, so all three are open by now.
+            held[0].sendall(b"GET /_mockapi/health HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert held[0].recv(65536).startswith(b"HTTP/1.1 200")
+            with connect(running) as extra:
+                status, body = status_and_body(read_all(extra))
+        finally:
+            for sock in held:
+                sock.close()
+    assert status == 503
+    assert body == {"type": "ServiceUnavailable", "message": "too many open connections"}
+    assert "connection limit reached: 3 open connections" in caplog.text
