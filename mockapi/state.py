@@ -39,8 +39,8 @@ class MockState:
 
     Readers take `current()` once per request. The startup store's data is never changed:
     the first change works on a copy, and a reset serves the startup store again.
-    `generation` counts resets and replacements: a request that began before one must not
-    change what comes after it.
+    `generation` counts resets: a request that began before one must not change what comes
+    after it (a test's leftovers never reach the next test).
     """
 
     def __init__(
@@ -123,13 +123,11 @@ class MockState:
         self.check_writable()
         if generation is not None and generation != self.generation:
             raise Conflict("the mock was reset while this data was being built; send it again")
-        self.generation += 1
         self.store = store
 
     def reload(self, store: Store) -> None:
         """Serve a reloaded startup store (built at the clock's start): a reset brings it back,
         and until then it is moved to the clock's now like any startup store."""
-        self.generation += 1
         self.startup = store
         self.store = store
 

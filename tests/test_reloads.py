@@ -105,6 +105,9 @@ class Observations:
             )
 
 
+UNKNOWN = -2
+
+
 def check_generation_page(page: int, response: httpx2.Response) -> tuple[int, str | None]:
     """`searchTerm=gen`: only loaded backups, so the page is exactly its generation's slice."""
     items = response.json()
@@ -131,6 +134,8 @@ def check_newest_page(response: httpx2.Response) -> tuple[int, str | None]:
     loaded = [item for item in items if generation_of(item) is not None]
     if items[: len(written)] != written:
         return -1, "a written backup listed after a loaded one under newestFirst"
+    if not loaded and len(written) == PAGE:
+        return UNKNOWN, None  # a whole page of writes: it names no generation
     generations = {generation_of(item) for item in loaded}
     if len(generations) != 1:
         return -1, f"{len(loaded)} loaded items of generations {generations}, total {total}"
@@ -169,7 +174,8 @@ def reader(url: str, stop: threading.Event, seen: Observations, offset: int) -> 
                 if problem is not None:
                     seen.problems.append(f"{query}: {problem}")
                     return
-                seen.saw(generation)
+                if generation != UNKNOWN:
+                    seen.saw(generation)
 
     return read
 

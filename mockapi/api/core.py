@@ -400,14 +400,12 @@ class ApiApp:
 
 
 def _still(state: MockState, generation: int) -> None:
-    """Refuse a request that waited across a reset or a replacement of the data.
+    """Refuse a request that waited across a reset.
 
     What it would change belongs to the state before; the state after must not see it.
     """
     if state.generation != generation:
-        raise Conflict(
-            "the mock was reset or its data replaced while this request waited; nothing was changed"
-        )
+        raise Conflict("the mock was reset while this request waited; nothing was changed")
 
 
 def _parse_json(body: bytes) -> Any:
