@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import settings
 
 from mockapi import Dataset, Settings, create_app
 from mockapi.dataset import combine
@@ -14,6 +15,10 @@ from mockapi.fixtures import parse_document
 from tests.support import SpecClient, backup_id
 
 pytest_plugins = ["pytester"]
+
+# `mutmut run` selects this profile (pyproject's [tool.mutmut]): every mutant meets the same
+# few examples, so its verdict repeats from run to run and the run stays short.
+settings.register_profile("mutation", max_examples=20, derandomize=True, database=None)
 
 TABLE_PROJECT = "11111111-1111-4111-8111-111111111111"
 OTHER_PROJECT = "22222222-2222-4222-8222-222222222222"

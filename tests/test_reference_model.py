@@ -11,7 +11,8 @@ filters a plain list and sorts by parsed time. Every answer must equal it item f
 (whole objects, so a `null` for an absent field fails) and header for header, and must
 satisfy the official spec. The @examples pin the cases that once slipped through: ties under
 newestFirst, a term that only matches across the id/description seam, absent descriptions.
-A long run: MOCKAPI_MODEL_EXAMPLES=2000 pytest tests/test_reference_model.py
+A long run: MOCKAPI_MODEL_EXAMPLES=2000 pytest tests/test_reference_model.py (under the
+Hypothesis profile `mutation`, which mutation runs use, the default is that profile's count).
 """
 
 from __future__ import annotations
@@ -32,7 +33,10 @@ from starlette.testclient import TestClient
 from mockapi import Dataset, Settings, create_app
 from tests.support import check_answer, pagination
 
-EXAMPLES = int(os.environ.get("MOCKAPI_MODEL_EXAMPLES", "120"))
+_MUTATION = settings.get_current_profile_name() == "mutation"
+EXAMPLES = int(
+    os.environ.get("MOCKAPI_MODEL_EXAMPLES", settings.default.max_examples if _MUTATION else 120)
+)
 TOKEN = {"x-access-token": "t"}
 PROJECTS = {
     "aaaaaaaa-0000-4000-8000-00000000000a": "p-refaaa",
