@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from mockapi.archive import PLACEHOLDER_ORIGIN
 from mockapi.loading import load_default_dataset
 from tests.support import SpecClient, backup_id, numbers
 
@@ -35,6 +36,27 @@ def backup(api: SpecClient, n: int | str) -> dict[str, Any]:
     assert response.status_code == 200
     found: dict[str, Any] = response.json()
     return found
+
+
+LOADED = "dddddddd-0000-4000-8000-000000000001"
+
+
+def loaded_backup(**fields: Any) -> dict[str, Any]:
+    """A completed backup of its own project, with the given fields."""
+    return {
+        "id": LOADED,
+        "projectId": "dddddddd-1111-4000-8000-000000000001",
+        "requestedAt": "2026-01-29T03:00:00.000Z",
+        "createdAt": "2026-01-29T03:01:00.000Z",
+        "status": "Completed",
+        "deletable": False,
+        **fields,
+    }
+
+
+def serve(api: SpecClient, backups: list[dict[str, Any]]) -> None:
+    """Serve exactly these backups (through the control API, like any client)."""
+    assert api.client.put("/_mockapi/data", json=backups).status_code == 200
 
 
 def export_of(api: SpecClient, n: int | str) -> dict[str, Any] | None:
@@ -230,6 +252,26 @@ def test_a_loaded_export_can_be_deleted(api: SpecClient) -> None:
     assert export_of(api, 1) is None
 
 
+@pytest.mark.parametrize(
+    "export",
+    [
+        {"format": "tar", "phase": "Failed", "withPassword": False},
+        {"format": "zip", "phase": "Expired", "withPassword": True},
+        # Completed without an expiresAt: nothing is planned for it.
+        {
+            "downloadURL": "https://example.invalid/backup.tar.gz",
+            "format": "tar",
+            "phase": "Completed",
+            "withPassword": False,
+        },
+    ],
+)
+def test_an_export_in_any_phase_can_be_deleted(api: SpecClient, export: dict[str, Any]) -> None:
+    serve(api, [loaded_backup(export=export)])
+    assert api.delete(one(LOADED) + "/export").status_code == 204
+    assert export_of(api, LOADED) is None
+
+
 def test_deleting_an_export_that_is_not_there_is_404(api: SpecClient) -> None:
     response = api.delete(one(2) + "/export")
     assert response.status_code == 404
@@ -315,6 +357,36 @@ def test_a_completed_export_is_served_only_under_its_own_name(api: SpecClient, n
     api.advance(30)
     assert api.client.get(f"/_mockapi/exports/{backup_id(2)}/backup.tar.gz").status_code == 200
     assert api.client.get(f"/_mockapi/exports/{backup_id(2)}/{name}").status_code == 404
+
+
+def test_a_completed_export_without_a_download_url_has_nothing_to_download(
+    api: SpecClient,
+) -> None:
+    serve(
+        api, [loaded_backup(export={"format": "tar", "phase": "Completed", "withPassword": False})]
+    )
+    response = api.client.get(f"/_mockapi/exports/{LOADED}/backup.tar.gz")
+    assert response.status_code == 404
+    assert response.json()["type"] == "NotFound"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name"), [("tar", "backup.tar.gz"), ("zip", "backup.zip"), ("tgz", "backup.tar.gz")]
+)
+def test_a_loaded_export_at_the_placeholder_origin_is_served_here_as_tar_gz_unless_zip(
+    api: SpecClient, fmt: str, name: str
+) -> None:
+    placeholder = {
+        "downloadURL": f"{PLACEHOLDER_ORIGIN}/any/backup",
+        "format": fmt,
+        "phase": "Completed",
+        "withPassword": False,
+    }
+    serve(api, [loaded_backup(export=placeholder)])
+    export = export_of(api, LOADED)
+    assert export is not None
+    assert export["downloadURL"] == f"http://127.0.0.1:8080/_mockapi/exports/{LOADED}/{name}"
+    assert download(api, export["downloadURL"]).status_code == 200
 
 
 def test_the_default_datasets_completed_exports_are_downloadable(
@@ -426,6 +498,24 @@ def test_a_path_restore_runs_with_its_determined_target(
 ) -> None:
     assert api.post(one(2) + "/restore", json=body).status_code == 204
     assert backup(api, 2)["restore"] == restore
+
+
+@pytest.mark.parametrize(
+    ("sources", "determined"),
+    [
+        (["html/app/", "/html/app/public/"], "/html/app"),
+        # Only leading slashes are dropped: a name is taken as it is, whatever it starts with.
+        (["/Xmas/photos/"], "/Xmas/photos"),
+        (["XX/a/", "XX/b/"], "/XX"),
+        ([" notes/", " notes/old/"], "/ notes"),
+    ],
+)
+def test_the_determined_target_is_the_common_directory_of_the_sources(
+    api: SpecClient, sources: list[str], determined: str
+) -> None:
+    body = {"pathRestore": {"sourcePaths": sources}}
+    assert api.post(one(2) + "/restore", json=body).status_code == 204
+    assert backup(api, 2)["restore"]["pathRestore"]["determinedTargetPath"] == determined
 
 
 def test_a_database_restore_names_a_dump_of_the_backup(api: SpecClient) -> None:
