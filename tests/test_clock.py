@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -60,14 +61,34 @@ def test_fixture_files_keep_their_dates_whatever_now_says() -> None:
     assert max(b["requestedAt"] for b in document["backups"]).startswith("2026-01-30")
 
 
+LIMIT_9000 = {"limit": "9000-01-01T00:00:00.000Z"}
+STOPS = ("maximum", "the clock stops at 9000-01-01T00:00:00Z", LIMIT_9000)
+NOT_A_TIME = ("format", "Does not match format 'date-time'", {"format": "date-time"})
+
+
 @pytest.mark.parametrize(
-    ("now", "kind"),
+    ("start", "change", "item"),
     [
-        ("tomorrow-ish", "format"),
-        ("2026-01-30T12:00:00", "format"),
-        ("2025-01-01T00:00:00Z", "minimum"),
+        (None, {"now": "tomorrow-ish"}, ("now", *NOT_A_TIME)),
+        (None, {"now": "2026-01-30T12:00:00"}, ("now", *NOT_A_TIME)),
+        (
+            None,
+            {"now": "2025-01-01T00:00:00Z"},
+            (
+                "now",
+                "minimum",
+                "time never moves backwards: 2025-01-01T00:00:00+00:00 is before the mock's now",
+                {"limit": "2026-01-30T12:00:00.000Z"},
+            ),
+        ),
+        (None, {"now": "9000-01-01T00:00:00.001Z"}, ("now", *STOPS)),
+        ("8999-12-31T23:59:59Z", {"advanceSeconds": 2}, ("advanceSeconds", *STOPS)),
     ],
 )
-def test_a_refused_clock_change_names_what_is_wrong(api: SpecClient, now: str, kind: str) -> None:
-    [item] = api.control("POST", "clock", json={"now": now}).json()["validationErrors"]
-    assert (item["path"], item["type"]) == ("now", kind)
+def test_a_refused_clock_change_names_what_is_wrong(
+    api: SpecClient, start: str | None, change: dict[str, Any], item: tuple[Any, ...]
+) -> None:
+    if start is not None:
+        assert api.control("POST", "clock", json={"now": start}).status_code == 200
+    [found] = api.control("POST", "clock", json=change).json()["validationErrors"]
+    assert (found["path"], found["type"], found["message"], found["context"]) == item

@@ -48,21 +48,25 @@ def test_the_clock_starts_frozen_at_the_default_now(api: SpecClient) -> None:
 
 
 @pytest.mark.parametrize(
-    ("change", "now"),
+    ("changes", "now"),
     [
-        ({"advanceSeconds": 0}, START),
-        ({"advanceSeconds": 90}, "2026-01-30T12:01:30.000Z"),
-        ({"advanceSeconds": 2 * DAY}, "2026-02-01T12:00:00.000Z"),
-        ({"now": "2026-01-30T12:00:00.500Z"}, "2026-01-30T12:00:00.500Z"),
-        ({"now": "2026-03-01T10:00:00+02:00"}, "2026-03-01T08:00:00.000Z"),
-        ({"now": START}, START),
+        ([{"advanceSeconds": 0}], START),
+        ([{"advanceSeconds": 90}], "2026-01-30T12:01:30.000Z"),
+        ([{"advanceSeconds": 2 * DAY}], "2026-02-01T12:00:00.000Z"),
+        ([{"now": "2026-01-30T12:00:00.500Z"}], "2026-01-30T12:00:00.500Z"),
+        ([{"now": "2026-03-01T10:00:00+02:00"}], "2026-03-01T08:00:00.000Z"),
+        ([{"now": START}], START),
+        ([{"advanceSeconds": 60}, {"now": "2026-01-30T13:00:00Z"}], "2026-01-30T13:00:00.000Z"),
+        ([{"now": "9000-01-01T00:00:00Z"}], "9000-01-01T00:00:00.000Z"),
+        ([{"now": "8999-12-31T23:59:59Z"}, {"advanceSeconds": 1}], "9000-01-01T00:00:00.000Z"),
     ],
 )
-def test_the_clock_moves_forward_when_told(
-    api: SpecClient, change: dict[str, Any], now: str
+def test_the_clock_moves_forward_when_told_up_to_the_year_9000(
+    api: SpecClient, changes: list[dict[str, Any]], now: str
 ) -> None:
-    response = api.control("POST", "clock", json=change)
-    assert response.status_code == 200
+    for change in changes:
+        response = api.control("POST", "clock", json=change)
+        assert response.status_code == 200
     assert response.json() == {"now": now, "mode": "frozen"}
     assert clock(api)["now"] == now
 

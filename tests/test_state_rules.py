@@ -75,6 +75,12 @@ def test_a_time_without_a_zone_is_refused_by_settings_and_the_handle() -> None:
         server.set_now(datetime(2026, 3, 1))
 
 
+def test_the_handle_never_moves_the_clock_backwards() -> None:
+    with MockServer() as server, pytest.raises(ClockError) as refused:
+        server.advance_clock(-1)
+    assert str(refused.value) == "time never moves backwards: advanceSeconds must be >= 0"
+
+
 def listing(api: SpecClient) -> list[dict[str, Any]]:
     return list(api.get("/v2/projects/p-kbuygq/backups").json())
 
