@@ -157,17 +157,15 @@ def test_created_at_is_rounded_up_to_a_whole_second(ms: int, expected: int) -> N
     assert life.whole_second_after(ms) == expected
 
 
-def test_creation_delays_lie_between_6_and_171_seconds_with_a_short_median() -> None:
+def test_creation_delays_span_6_to_170_seconds_with_a_median_near_8_5() -> None:
     delays = sorted(life.creation_delay_s(f"schedule:{n}") for n in range(2000))
-    assert delays[0] >= 6
-    assert delays[-1] <= 171
-    assert 7 <= delays[len(delays) // 2] <= 12
-    assert delays[-1] > 100  # the long tail is there
+    assert (delays[0], delays[-1]) == (6, 170)  # the recorded shortest; the long tail
+    assert 8 <= delays[len(delays) // 2] <= 9
 
 
-def test_expiry_jitter_is_a_few_milliseconds_and_repeats_for_the_same_key() -> None:
+def test_expiry_jitter_spans_1_to_40_ms_and_repeats_for_the_same_key() -> None:
     jitters = [life.expiry_jitter_ms(f"k{n}") for n in range(500)]
-    assert min(jitters) >= 1 and max(jitters) <= 41
+    assert (min(jitters), max(jitters)) == (1, 40)
     assert [life.expiry_jitter_ms(f"k{n}") for n in range(500)] == jitters
 
 

@@ -248,9 +248,22 @@ def test_create_validates_the_body(
     assert len(schedules(api)) == 1
 
 
-def test_a_ttl_error_names_the_limit(api: SpecClient) -> None:
-    response = api.post(SCHEDULES, json={"schedule": "0 4 * * *", "ttl": "3d"})
-    assert response.json()["validationErrors"][0]["context"] == {"limit": "7d"}
+@pytest.mark.parametrize(
+    ("cron", "ttl", "context"),
+    [
+        ("0 4 * *", "7d", {"format": "crontab"}),
+        ("61 4 * * *", "7d", {"format": "crontab"}),
+        ("*/15 * * * *", "7d", {"schedule": "*/15 * * * *"}),
+        ("0 4 * * *", "3d", {"limit": "7d"}),
+        ("0 4 * * *", "366d", {"limit": "365d"}),
+        ("0 4 * * *", "7 days", {"pattern": "^[0-9]{1,5}(d|h)$"}),
+    ],
+)
+def test_a_schedule_or_ttl_error_names_what_would_be_accepted(
+    api: SpecClient, cron: str, ttl: str, context: dict[str, str]
+) -> None:
+    [item] = api.post(SCHEDULES, json={"schedule": cron, "ttl": ttl}).json()["validationErrors"]
+    assert item["context"] == context
 
 
 # --- update ------------------------------------------------------------------------------------
@@ -449,6 +462,38 @@ def test_a_schedule_runs_only_on_the_days_it_names(
     created = create(api, cron, "14d")
     api.advance(7 * DAY)
     assert [b["requestedAt"] for b in made_by(api, created["id"])] == requested
+
+
+def test_a_schedules_backups_get_the_same_times_on_every_machine_and_day(
+    make_api: Callable[..., SpecClient],
+) -> None:
+    # createdAt and the few ms of expiresAt depend only on the schedule and the run; the
+    # first three backups are the loaded ones.
+    api = make_api(dataset_with_nightly_backups())
+    api.advance(3 * DAY)
+    made = [(b["requestedAt"], b["createdAt"], b["expiresAt"]) for b in backups(api)[3:]]
+    assert made == [
+        ("2026-01-31T03:17:00.000Z", "2026-01-31T03:17:06.000Z", "2026-03-02T03:17:06.023Z"),
+        ("2026-02-01T03:17:00.000Z", "2026-02-01T03:17:09.000Z", "2026-03-03T03:17:09.008Z"),
+        ("2026-02-02T03:17:00.000Z", "2026-02-02T03:17:58.000Z", "2026-03-04T03:17:58.031Z"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("now", "newest"),
+    [
+        # Seed 1's project has a system schedule at 00:48 and a user schedule at 00:44.
+        ("2026-01-30T00:48:00.000Z", ("2026-01-30T00:48:00.000Z", "InProgress")),
+        ("2026-01-30T00:47:59.999Z", ("2026-01-30T00:44:00.000Z", "Completed")),
+    ],
+)
+def test_generated_data_holds_each_run_up_to_now_and_none_after(
+    make_api: Callable[..., SpecClient], now: str, newest: tuple[str, str]
+) -> None:
+    api = make_api(None, seed=1, projects=1, backups_per_project=5, now=now)
+    [project] = api.app.mock.projects()
+    last = backups(api, f"/v2/projects/{project.short_id}/backups")[-1]
+    assert (last["requestedAt"], last["status"]) == newest
 
 
 def test_only_backups_within_their_ttl_remain_after_a_long_jump(api: SpecClient) -> None:
