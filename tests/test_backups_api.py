@@ -661,3 +661,166 @@ def test_loaded_backups_already_expired_stay_until_the_clock_passes_an_expiry(
     api.advance(12 * 3600)
     assert [b["id"] for b in listed(api)][:1] == [backup_id(1)]
     assert backup_id(2) not in [b["id"] for b in listed(api)]
+
+
+def _serve(api: SpecClient, backups: list[dict[str, Any]], **document: Any) -> None:
+    """Serve exactly these table-project backups (through the control API)."""
+    project = {"id": TABLE_PROJECT, "shortId": "p-tbl001"}
+    body = {"projects": [project], "backups": backups, **document}
+    assert api.client.put("/_mockapi/data", json=body).status_code == 200
+
+
+def _loaded(n: int, requested: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "id": backup_id(n),
+        "projectId": TABLE_PROJECT,
+        "requestedAt": requested,
+        "status": "Completed",
+        "deletable": True,
+        **fields,
+    }
+
+
+@pytest.mark.parametrize(
+    ("expiring", "kept"),
+    [
+        (3, 2),
+        (70, 2),  # more than are taken out one by one
+        (3, 0),  # the project is left without backups
+        (70, 0),
+    ],
+)
+def test_backups_expiring_together_leave_exactly_the_others(
+    api: SpecClient, expiring: int, kept: int
+) -> None:
+    gone = [
+        _loaded(n, "2026-01-10T03:00:00.000Z", expiresAt=at(seconds=1800))
+        for n in range(1, expiring + 1)
+    ]
+    staying = [_loaded(100 + n, f"2026-01-2{n}T03:00:00.000Z") for n in range(kept)]
+    _serve(api, gone + staying)
+    api.advance(3600)
+    assert [b["id"] for b in listed(api)] == [b["id"] for b in staying]
+
+
+def test_when_the_newest_backup_expires_the_next_newest_is_kept(api: SpecClient) -> None:
+    older = _loaded(1, "2026-01-20T03:00:00.000Z")
+    newest = _loaded(2, "2026-01-21T03:00:00.000Z", deletable=False, expiresAt=at(seconds=1800))
+    _serve(api, [older, newest])
+    api.advance(3600)
+    assert [(b["id"], b["deletable"]) for b in listed(api)] == [(backup_id(1), False)]
+    assert api.delete(one(1)).status_code == 412
+
+
+@pytest.mark.parametrize(
+    ("ahead_ms", "requested"),
+    [
+        (0, at(seconds=0.001)),
+        (999, at(seconds=1)),
+        # Data dated a second or more ahead is not overtaken: the new backup is requested now.
+        (1000, at()),
+        (60_000, at()),
+    ],
+)
+def test_a_created_backup_overtakes_only_a_newest_backup_less_than_a_second_ahead(
+    api: SpecClient, ahead_ms: int, requested: str
+) -> None:
+    _serve(api, [_loaded(1, at(seconds=ahead_ms / 1000), deletable=False)])
+    created = create(api)
+    assert created["requestedAt"] == requested
+    ahead = ahead_ms >= 1000
+    expected = [created["id"], backup_id(1)] if ahead else [backup_id(1), created["id"]]
+    assert [b["id"] for b in listed(api)] == expected
+
+
+def test_answers_are_compact_json(api: SpecClient) -> None:
+    for response in (api.get(LIST), api.get(one(1))):
+        assert b"\n" not in response.content
+        assert b'": ' not in response.content
+
+
+@pytest.mark.parametrize("change", ["nothing", "a patched expiry", "completed backups"])
+def test_a_term_in_no_id_and_no_description_finds_nothing(api: SpecClient, change: str) -> None:
+    if change == "a patched expiry":
+        assert api.patch(one(2), json={"expirationTime": at(days=40)}).status_code == 204
+    elif change == "completed backups":
+        api.advance(3600)
+    assert numbers(api.get(f"{LIST}?searchTerm=x")) == []
+
+
+@pytest.mark.parametrize(
+    ("suffix", "body"), [("", {"description": ""}), ("/description", {"description": ""})]
+)
+def test_clearing_a_description_that_is_not_there_changes_nothing(
+    api: SpecClient, suffix: str, body: dict[str, Any]
+) -> None:
+    before = api.get(one(2)).json()
+    assert "description" not in before
+    assert api.patch(one(2) + suffix, json=body).status_code == 204
+    assert api.get(one(2)).json() == before
+
+
+# --- business rules say which rule refused -----------------------------------------------------
+
+SYSTEM = "/v2/project-backup-schedules/{system}"
+A_PATH = {"pathRestore": {"sourcePaths": ["/html/"]}}
+REFUSED = {
+    "delete the newest": ("DELETE", one(8), None),
+    "export a Failed": ("POST", one(4) + "/export", {"format": "tar"}),
+    "export again": ("POST", one(3) + "/export", {"format": "tar"}),
+    "delete no export": ("DELETE", one(2) + "/export", None),
+    "restore a Failed": ("POST", one(4) + "/restore", A_PATH),
+    "restore again": ("POST", one(3) + "/restore", A_PATH),
+    "delete the system schedule": ("DELETE", SYSTEM, None),
+    "describe the system schedule": ("PATCH", SYSTEM, {"description": "mine"}),
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "message"),
+    [
+        (
+            "delete the newest",
+            412,
+            "backup is not deletable: the newest backup of a project is kept",
+        ),
+        ("export a Failed", 412, "backup is Failed: only a Completed backup can be exported"),
+        ("export again", 412, "an export of this backup is already running"),
+        ("delete no export", 404, "this backup has no export"),
+        ("restore a Failed", 412, "backup is Failed: only a Completed backup can be restored"),
+        ("restore again", 412, "a restore of this backup is already running"),
+        ("delete the system schedule", 412, "the system backup schedule cannot be deleted"),
+        (
+            "describe the system schedule",
+            412,
+            "the description of a system backup schedule cannot be changed",
+        ),
+    ],
+)
+def test_a_refusal_names_the_rule_that_refused(
+    api: SpecClient, change: str, status: int, message: str
+) -> None:
+    method, path, body = REFUSED[change]
+    (system,) = api.get("/v2/projects/p-tbl001/backup-schedules").json()
+    response = api.request(method, path.format(system=system["id"]), json=body)
+    assert response.status_code == status
+    assert without_trace(response.json()) == {
+        "type": "FailedPrecondition" if status == 412 else "NotFound",
+        "message": message,
+    }
+
+
+def test_a_system_schedule_takes_its_own_description_unchanged(api: SpecClient) -> None:
+    schedule = {
+        "id": backup_id(500),
+        "projectId": TABLE_PROJECT,
+        "isSystemBackup": True,
+        "schedule": "14 3 * * *",
+        "ttl": "30d",
+        "description": "nightly",
+    }
+    _serve(api, [], schedules=[schedule])
+    changed = {"description": "nightly", "schedule": "20 3 * * *"}
+    assert api.patch(SYSTEM.format(system=backup_id(500)), json=changed).status_code == 204
+    found = api.get(SYSTEM.format(system=backup_id(500))).json()
+    assert (found["description"], found["schedule"]) == ("nightly", "20 3 * * *")
