@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
-from tests.conftest import TABLE_DOCUMENT
+from tests.conftest import TABLE_DOCUMENT, TABLE_PROJECT
 from tests.support import SpecClient, numbers
 
 NEW_BACKUP = {
@@ -200,3 +201,106 @@ def test_invalid_control_input_gets_the_api_error_shape(
     payload = response.json()
     assert payload["type"] == "ValidationError"
     assert payload["validationErrors"] and "detail" not in payload
+
+
+# --- adding data beside what is served ---------------------------------------------------------
+
+ADDED_PROJECT = "cccccccc-0000-4000-8000-000000000001"
+ADDED_SCHEDULE = {
+    "id": "cccccccc-5555-4000-8000-000000000001",
+    "projectId": TABLE_PROJECT,
+    "isSystemBackup": False,
+    "schedule": "0 5 * * *",
+    "ttl": "7d",
+}
+
+
+@pytest.mark.parametrize(
+    ("document", "served"),
+    [
+        # A project with nothing else is served, empty.
+        (
+            {"projects": [{"id": ADDED_PROJECT, "shortId": "p-add001"}], "backups": []},
+            "/v2/projects/p-add001",
+        ),
+        (
+            {"backups": [], "schedules": [ADDED_SCHEDULE]},
+            f"/v2/project-backup-schedules/{ADDED_SCHEDULE['id']}",
+        ),
+    ],
+)
+def test_what_is_added_is_served(api: SpecClient, document: dict[str, Any], served: str) -> None:
+    assert api.client.post("/_mockapi/data", json=document).status_code == 200
+    assert api.get(served).status_code == 200
+    assert len(api.get("/v2/projects/p-tbl001/backups").json()) == 8
+
+
+def _system_schedule(api: SpecClient) -> dict[str, Any]:
+    (schedule,) = api.get("/v2/projects/p-tbl001/backup-schedules").json()
+    found: dict[str, Any] = schedule
+    return found
+
+
+@pytest.mark.parametrize(
+    ("addition", "fragment"),
+    [
+        ("a served schedule id", "duplicate id, already served"),
+        ("a served short id", "short id p-tbl001 names both project"),
+    ],
+)
+def test_adding_what_clashes_with_served_data_is_refused(
+    api: SpecClient, addition: str, fragment: str
+) -> None:
+    if addition == "a served schedule id":
+        document: dict[str, Any] = {"backups": [], "schedules": [_system_schedule(api)]}
+    else:
+        document = {"projects": [{"id": ADDED_PROJECT, "shortId": "p-tbl001"}], "backups": []}
+    before = api.client.get("/_mockapi/data").json()
+    response = api.client.post("/_mockapi/data", json=document)
+    assert response.status_code == 400
+    assert fragment in response.text
+    assert api.client.get("/_mockapi/data").json() == before
+
+
+def test_a_scheduled_backup_never_takes_an_id_already_served(api: SpecClient) -> None:
+    api.advance(86_400)  # the system schedule makes one backup
+    made = [b for b in api.get("/v2/projects/p-tbl001/backups").json() if "parentId" in b]
+    assert len(made) == 1
+    api.client.post("/_mockapi/reset")
+    # The same backup, served before the run that made it comes round again.
+    assert api.client.post("/_mockapi/data", json=made).status_code == 200
+    api.advance(86_400)
+    ids = [b["id"] for b in api.get("/v2/projects/p-tbl001/backups").json()]
+    assert len(ids) == 10
+    assert len(set(ids)) == 10
+
+
+def test_one_long_clock_jump_and_many_short_ones_serve_the_same_backups(
+    make_api: Callable[..., SpecClient],
+) -> None:
+    at_once, day_by_day = make_api(), make_api()
+    at_once.advance(40 * 86_400)
+    for _ in range(40):
+        day_by_day.advance(86_400)
+    url = "/v2/projects/p-tbl001/backups"
+    assert at_once.get(url).json() == day_by_day.get(url).json()
+
+
+def test_a_backup_served_again_after_its_deletion_is_not_changed_by_plans_for_the_old_one(
+    api: SpecClient,
+) -> None:
+    # Backup 1's export was to expire on 2026-02-01; served again, its export has no expiry.
+    first = TABLE_DOCUMENT["backups"][0]
+    assert api.delete(f"/v2/project-backups/{first['id']}").status_code == 204
+    export = {k: v for k, v in first["export"].items() if k != "expiresAt"}
+    assert api.client.post("/_mockapi/data", json=[{**first, "export": export}]).status_code == 200
+    api.advance(3 * 86_400)
+    assert api.get(f"/v2/project-backups/{first['id']}").json()["export"] == export
+
+
+def test_the_data_document_holds_every_backup_exactly_once(api: SpecClient) -> None:
+    generated = {"seed": 1, "projects": 1, "backupsPerProject": 4001}
+    assert api.client.post("/_mockapi/generate", json=generated).status_code == 200
+    ids = [b["id"] for b in api.client.get("/_mockapi/data").json()["backups"]]
+    assert len(ids) == 4001
+    assert len(set(ids)) == 4001
