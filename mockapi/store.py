@@ -271,10 +271,7 @@ class Store:
             served = record is not None
             if record is None:
                 record = self._new_project(info, backups)
-            record.backups.extend(backups)
-            for backup in backups:
-                self._backups[backup["id"]] = (info.id, backup["requestedAt"])
-                self._plan_loaded(backup, record)
+            # Schedules first: a loaded running backup is kept for its schedule's ttl.
             given = schedules.get(info.id, [])
             if not given and not record.schedules:
                 given = [_system_schedule(record, backups)]
@@ -282,6 +279,10 @@ class Store:
                 record.schedules[schedule["id"]] = schedule
                 self._schedules[schedule["id"]] = info.id
                 self._plan_schedule(schedule, self.now_ms)
+            record.backups.extend(backups)
+            for backup in backups:
+                self._backups[backup["id"]] = (info.id, backup["requestedAt"])
+                self._plan_loaded(backup, record)
             if served:
                 # Added to a served project: its newest may have changed; the rule holds.
                 self._renew_newest(record)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -190,3 +191,103 @@ def test_an_alias_that_contradicts_the_fixture_is_refused(tmp_path: Path) -> Non
     path = write(tmp_path, "named.json", document)
     with pytest.raises(DatasetError, match="already named p-4x9zt2"):
         load_dataset(Settings(fixtures=[path], project_aliases=[f"{BLOG}=p-4x9zt2"]))
+
+
+# --- what loading adds: the system schedule and the retention of scheduled backups -------------
+
+LOADED_PROJECT = "eeeeeeee-0000-4000-8000-000000000001"
+NIGHTLY = "eeeeeeee-5555-4000-8000-000000000001"
+USER_SCHEDULE = "eeeeeeee-5555-4000-8000-000000000002"
+# The system schedule LOADED_PROJECT is given when its data names none: fixed, so saved
+# client fixtures and recordings stay valid from version to version.
+DERIVED = "a1e2177e-154d-42b2-8faf-2262a3abc953"
+DAY_MS = 86_400_000
+
+
+def _backup(n: int, requested: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "id": f"eeeeeeee-0000-4000-8000-{n:012d}",
+        "projectId": LOADED_PROJECT,
+        "requestedAt": requested,
+        "status": "Completed",
+        "deletable": False,
+        **fields,
+    }
+
+
+def _serve(api: SpecClient, backups: list[dict[str, Any]], **document: Any) -> None:
+    body = {"projects": [{"id": LOADED_PROJECT, "shortId": "p-load01"}], "backups": backups}
+    assert api.client.put("/_mockapi/data", json={**body, **document}).status_code == 200
+
+
+def _ms(timestamp: str) -> int:
+    return int(datetime.fromisoformat(timestamp).timestamp() * 1000)
+
+
+@pytest.mark.parametrize(
+    ("backups", "system"),
+    [
+        # Its id is the parentId of the undescribed backups; it runs at the newest one's minute.
+        (
+            [
+                _backup(1, "2026-01-28T01:05:00.000Z", parentId=NIGHTLY),
+                _backup(2, "2026-01-29T23:47:12.000Z", parentId=NIGHTLY),
+            ],
+            (NIGHTLY, "47 23 * * *"),
+        ),
+        # Described backups come from user schedules, however many there are.
+        (
+            [
+                _backup(1, "2026-01-28T02:10:00.000Z", parentId=NIGHTLY),
+                *(
+                    _backup(
+                        n,
+                        f"2026-01-2{n}T05:40:00.000Z",
+                        parentId=USER_SCHEDULE,
+                        description="hourly",
+                    )
+                    for n in (2, 3, 4)
+                ),
+            ],
+            (NIGHTLY, "10 2 * * *"),
+        ),
+        # Without nightly backups, a stable one in the night hours, derived from the project id.
+        ([], (DERIVED, "17 2 * * *")),
+        ([_backup(1, "2026-01-29T11:00:00.000Z")], (DERIVED, "17 2 * * *")),
+    ],
+)
+def test_a_project_without_a_system_schedule_is_given_one(
+    api: SpecClient, backups: list[dict[str, Any]], system: tuple[str, str]
+) -> None:
+    _serve(api, backups)
+    (schedule,) = api.get("/v2/projects/p-load01/backup-schedules").json()
+    assert schedule["isSystemBackup"] is True
+    assert schedule["ttl"] == "30d"
+    assert (schedule["id"], schedule["schedule"]) == system
+
+
+@pytest.mark.parametrize(("ttl", "days"), [("7d", 7), ("240h", 10), (None, 30)])
+@pytest.mark.parametrize(
+    "made_by", ["a run of the schedule", "loading, still running", "adding, still running"]
+)
+def test_a_scheduled_backup_is_kept_for_its_schedules_ttl(
+    api: SpecClient, ttl: str | None, days: int, made_by: str
+) -> None:
+    schedule = {
+        "id": NIGHTLY,
+        "projectId": LOADED_PROJECT,
+        "isSystemBackup": True,
+        "schedule": "0 13 * * *",  # the clock stands at 12:00
+        **({"ttl": ttl} if ttl else {}),
+    }
+    running = _backup(1, "2026-01-30T11:59:00.000Z", parentId=NIGHTLY, status="InProgress")
+    if made_by == "adding, still running":
+        _serve(api, [], schedules=[schedule])
+        assert api.client.post("/_mockapi/data", json=[running]).status_code == 200
+    else:
+        _serve(api, [running], schedules=[schedule])
+    api.advance(7200)
+    made = {b["requestedAt"][11:16]: b for b in api.get("/v2/projects/p-load01/backups").json()}
+    backup = made["13:00" if made_by == "a run of the schedule" else "11:59"]
+    kept = _ms(backup["expiresAt"]) - _ms(backup["createdAt"])
+    assert days * DAY_MS <= kept < days * DAY_MS + 1000
