@@ -179,6 +179,32 @@ def test_search_ignores_the_case_of_descriptions(
     assert short_ids(api.get(PROJECTS, params={"searchTerm": term})) == expected
 
 
+@pytest.mark.parametrize(
+    ("descriptions", "expected"),
+    [
+        # Case does not count: "apple" before "Zed".
+        (("Zed", "apple"), ["p-desc02", "p-desc01"]),
+        # Lower case is compared, so "_" sorts before letters: "a_b" before "ab".
+        (("ab", "A_B"), ["p-desc02", "p-desc01"]),
+        (("a_b", "AB"), ["p-desc01", "p-desc02"]),
+    ],
+)
+def test_sorting_by_description_compares_lower_case_text(
+    api: SpecClient, descriptions: tuple[str, str], expected: list[str]
+) -> None:
+    projects = [
+        {
+            "id": f"dddddddd-0000-4000-8000-00000000000{n}",
+            "shortId": f"p-desc0{n}",
+            "description": d,
+        }
+        for n, d in enumerate(descriptions, start=1)
+    ]
+    data = {"projects": projects, "backups": []}
+    assert api.client.put("/_mockapi/data", json=data).status_code == 200
+    assert short_ids(api.get(f"{PROJECTS}?sort=description")) == expected
+
+
 def test_list_filters_by_customer_and_server(api: SpecClient) -> None:
     table = project(api, "p-tbl001")
     customer = short_ids(api.get(f"{PROJECTS}?customerId={table['customerId']}"))
