@@ -18,25 +18,28 @@ URL = "/v2/projects/p-tbl001/backups"
 
 
 @pytest.mark.parametrize(
-    ("prefer", "status", "kind"),
+    ("prefer", "status", "kind", "message"),
     [
-        ("code=429", 429, "RateLimitError"),
-        ("code=503", 503, "ServiceUnavailable"),
-        ("code=500", 500, "InternalServerError"),
-        ("code=403", 403, "PermissionDenied"),
-        ("code=401", 401, "Unauthenticated"),
-        ("code=404", 404, "NotFound"),
-        ("code=400", 400, "ValidationError"),
-        ("code=418", 418, "Error"),
-        ('code="502", example=x', 502, "BadGateway"),
+        ("code=429", 429, "RateLimitError", "too many requests"),
+        ("code=503", 503, "ServiceUnavailable", "service unavailable"),
+        ("code=500", 500, "InternalServerError", "status 500 provoked on request"),
+        ("code=403", 403, "PermissionDenied", "access denied; verdict: abstain"),
+        ("code=401", 401, "Unauthenticated", "unauthenticated"),
+        ("code=404", 404, "NotFound", "The requested resource was not found."),
+        ("code=400", 400, "ValidationError", "validation failed"),
+        ("code=418", 418, "Error", "status 418 provoked on request"),
+        ('code="502", example=x', 502, "BadGateway", "status 502 provoked on request"),
     ],
 )
 def test_prefer_code_answers_that_status_in_the_api_dialect(
-    api: SpecClient, prefer: str, status: int, kind: str
+    api: SpecClient, prefer: str, status: int, kind: str, message: str
 ) -> None:
     response = api.get(URL, headers={**TOKEN, "Prefer": prefer})
     assert response.status_code == status
-    assert response.json()["type"] == kind
+    body = response.json()
+    assert (body["type"], body["message"]) == (kind, message)
+    # A provoked 400 names no parameter: nothing in the request was wrong.
+    assert body.get("validationErrors", []) == []
 
 
 def test_prefer_code_429_has_the_spec_body_and_a_trace_id(api: SpecClient) -> None:
