@@ -140,6 +140,93 @@ def test_a_fraction_of_requests_fail_and_the_run_repeats(
     assert run(7) != run(8)
 
 
+@pytest.mark.parametrize(
+    ("probability", "kind", "message", "context"),
+    [
+        ("x", "type", "Invalid type. Expected: number, given: string", {"type": "number"}),
+        (True, "type", "Invalid type. Expected: number, given: boolean", {"type": "number"}),
+        (None, "type", "Invalid type. Expected: number, given: null", {"type": "number"}),
+        ([0.5], "type", "Invalid type. Expected: number, given: array", {"type": "number"}),
+        ({"p": 1}, "type", "Invalid type. Expected: number, given: object", {"type": "number"}),
+        ("NaN", "type", "Must be a finite number", {"type": "number"}),
+        ("-Infinity", "type", "Must be a finite number", {"type": "number"}),
+        (-0.1, "minimum", "Must be greater than or equal to 0", {"limit": "0"}),
+        (1.5, "maximum", "Must be less than or equal to 1", {"limit": "1"}),
+        (2, "maximum", "Must be less than or equal to 1", {"limit": "1"}),
+    ],
+)
+def test_probability_must_be_a_finite_number_between_0_and_1(
+    api: SpecClient, probability: object, kind: str, message: str, context: dict[str, str]
+) -> None:
+    response = api.control("POST", "faults", json={"status": 503, "probability": probability})
+    assert response.status_code == 400
+    assert response.json()["validationErrors"] == [
+        {"type": kind, "message": message, "path": "probability", "context": context}
+    ]
+    assert api.control("GET", "faults").json() == []
+
+
+@pytest.mark.parametrize(
+    ("probability", "listed"),
+    [(0, 0.0), (1, 1.0), (0.5, 0.5), ("0.25", 0.25), ("1e-3", 0.001)],
+)
+def test_probability_accepts_a_fraction_as_a_number_or_a_decimal_string(
+    api: SpecClient, probability: object, listed: float
+) -> None:
+    rule = {"status": 503, "probability": probability}
+    assert api.control("POST", "faults", json=rule).status_code == 201
+    [active] = api.control("GET", "faults").json()
+    assert active["probability"] == listed
+
+
+@pytest.mark.parametrize(
+    ("rule", "field", "kind", "context"),
+    [
+        ({"status": 199}, "status", "minimum", {"limit": "200"}),
+        ({"status": 600}, "status", "maximum", {"limit": "599"}),
+        ({"status": "503"}, "status", "type", {"type": "integer"}),  # a JSON string
+        ({"status": 503.5}, "status", "type", {"type": "integer"}),
+        ({"status": True}, "status", "type", {"type": "integer"}),
+        ({"delayMs": -1}, "delayMs", "minimum", {"limit": "0"}),
+        ({"delayMs": 60_001}, "delayMs", "maximum", {"limit": "60000"}),
+        ({"status": 503, "count": 0}, "count", "minimum", {"limit": "1"}),
+    ],
+)
+def test_fault_rule_integers_must_be_json_integers_within_their_range(
+    api: SpecClient, rule: dict[str, object], field: str, kind: str, context: dict[str, str]
+) -> None:
+    response = api.control("POST", "faults", json=rule)
+    assert response.status_code == 400
+    [item] = response.json()["validationErrors"]
+    assert (item["path"], item["type"], item["context"]) == (field, kind, context)
+    assert api.control("GET", "faults").json() == []
+
+
+def test_fault_rule_integers_take_whole_numbers_up_to_the_ends_of_their_range(
+    api: SpecClient,
+) -> None:
+    rule = {"status": 599.0, "delayMs": 60_000, "count": 1_000_000_000}
+    assert api.control("POST", "faults", json=rule).status_code == 201
+    [active] = api.control("GET", "faults").json()
+    assert (active["status"], active["delayMs"], active["remaining"]) == (599, 60_000, 10**9)
+
+
+def test_openapi_states_the_type_and_range_of_every_fault_rule_number(api: SpecClient) -> None:
+    document = api.client.get("/openapi.json").json()
+    body = document["paths"]["/_mockapi/faults"]["post"]["requestBody"]
+    fields = body["content"]["application/json"]["schema"]["properties"]
+
+    def bounds(name: str) -> dict[str, object]:
+        schema = fields[name]
+        schema = schema["anyOf"][0] if "anyOf" in schema else schema
+        return {k: schema.get(k) for k in ("type", "minimum", "maximum")}
+
+    assert bounds("status") == {"type": "integer", "minimum": 200, "maximum": 599}
+    assert bounds("delayMs") == {"type": "integer", "minimum": 0, "maximum": 60_000}
+    assert bounds("count") == {"type": "integer", "minimum": 1, "maximum": 1_000_000_000}
+    assert bounds("probability") == {"type": "number", "minimum": 0, "maximum": 1}
+
+
 def test_faults_from_settings_and_reset_restores_them(make_api: Callable[..., SpecClient]) -> None:
     api = make_api(faults='[{"status": 502, "count": 1}]')
     assert api.get(URL).status_code == 502
