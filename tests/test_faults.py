@@ -1,4 +1,4 @@
-"""Provoked failures, rate limits and CORS: Prefer headers, fault rules, real HTTP where it matters."""
+"""Provoked failures, rate limits and CORS: Prefer, fault rules, real HTTP where it matters."""
 
 from __future__ import annotations
 
@@ -275,6 +275,14 @@ def test_remaining_stops_at_zero_without_enforcement(make_api: Callable[..., Spe
     assert [r.headers["x-ratelimit-remaining"] for r in statuses] == ["1", "0", "0", "0"]
 
 
+def remaining_after(api: SpecClient, tokens: str) -> list[str]:
+    """x-ratelimit-remaining of one request per token letter, in order."""
+    return [
+        api.get(URL, headers={"x-access-token": token}).headers["x-ratelimit-remaining"]
+        for token in tokens
+    ]
+
+
 def test_each_token_has_its_own_window(api: SpecClient) -> None:
     assert api.get(URL, headers={"x-access-token": "a"}).headers["x-ratelimit-remaining"] == "2999"
     assert api.get(URL, headers={"x-access-token": "a"}).headers["x-ratelimit-remaining"] == "2998"
@@ -282,6 +290,17 @@ def test_each_token_has_its_own_window(api: SpecClient) -> None:
         api.get(URL, headers={"Authorization": "Bearer b"}).headers["x-ratelimit-remaining"]
         == "2999"
     )
+    # Another token's first request leaves the running windows alone.
+    assert remaining_after(api, "a") == ["2997"]
+
+
+def test_past_the_client_cap_the_oldest_client_starts_a_fresh_window(
+    make_api: Callable[..., SpecClient],
+) -> None:
+    api = make_api(rate_limit_clients=2)
+    assert remaining_after(api, "aab") == ["2999", "2998", "2999"]
+    # A third client: the table is full, so the oldest (a) is forgotten; b keeps counting.
+    assert remaining_after(api, "cba") == ["2999", "2998", "2999"]
 
 
 def test_a_refused_token_is_neither_counted_nor_given_headers(
