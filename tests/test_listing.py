@@ -82,6 +82,7 @@ def test_filters_and_sort_order(api: SpecClient, query: str, expected: list[int]
         ("runningRestoresOnly=true&limit=1&page=2", [5], (1, 1, 2, 2)),
         ("searchTerm=before&limit=1&skip=1", [5], (1, 1, 2, 2)),
         ("limit=%2B2", [1, 2], (2, 0, 1, 8)),
+        ("unknownParameter=1&limit=2", [1, 2], (2, 0, 1, 8)),
         ("limit=9223372036854775807", ALL, (9223372036854775807, 0, 1, 8)),
         ("limit=" + "9" * 40, ALL, (10**40 - 1, 0, 1, 8)),
         ("page=" + "9" * 30 + "&limit=2", [], (2, 2 * (10**30 - 2), 10**30 - 1, 8)),

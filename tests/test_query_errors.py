@@ -15,49 +15,60 @@ from tests.support import SpecClient, numbers
 URL = "/v2/projects/p-tbl001/backups"
 
 
+NOT_AN_INTEGER = "Invalid type. Expected: integer, given: string"
+NOT_A_BOOLEAN = "Invalid type. Expected: boolean, given: string"
+NOT_A_SORT_ORDER = 'sortOrder must be one of the following: "oldestFirst", "newestFirst"'
+INTEGER = {"type": "integer"}
+BOOLEAN = {"type": "boolean"}
+NOT_A_UUID = "Does not match format 'uuid'"
+SORT_ORDERS = {"allowedValues": "oldestFirst, newestFirst"}
+
+
 @pytest.mark.parametrize(
     ("query", "parameter", "kind", "message", "context"),
     [
         ("limit=-1", "limit", "minimum", "Must be greater than or equal to 0", {"limit": "0"}),
         ("page=-2", "page", "minimum", "Must be greater than or equal to 0", {"limit": "0"}),
-        ("limit=abc", "limit", "type", "Expected: integer", {"type": "integer"}),
-        ("limit=1.5", "limit", "type", "Expected: integer", {"type": "integer"}),
-        ("limit=1e3", "limit", "type", "Expected: integer", {"type": "integer"}),
-        ("limit=" + "9" * 1001, "limit", "type", "Expected: integer", {"type": "integer"}),
-        ("page=two", "page", "type", "Expected: integer", {"type": "integer"}),
-        ("skip=abc", "skip", "type", "Expected: integer", {"type": "integer"}),
-        ("skip=%20", "skip", "type", "Expected: integer", {"type": "integer"}),
-        ("limit=", "limit", "type", "Expected: integer", {"type": "integer"}),
-        ("page=", "page", "type", "Expected: integer", {"type": "integer"}),
-        ("skip=", "skip", "type", "Expected: integer", {"type": "integer"}),
+        ("limit=abc", "limit", "type", NOT_AN_INTEGER, INTEGER),
+        ("limit=1.5", "limit", "type", NOT_AN_INTEGER, INTEGER),
+        ("limit=1e3", "limit", "type", NOT_AN_INTEGER, INTEGER),
+        ("limit=" + "9" * 1001, "limit", "type", NOT_AN_INTEGER, INTEGER),
+        ("page=two", "page", "type", NOT_AN_INTEGER, INTEGER),
+        ("skip=abc", "skip", "type", NOT_AN_INTEGER, INTEGER),
+        ("skip=%20", "skip", "type", NOT_AN_INTEGER, INTEGER),
+        ("limit=", "limit", "type", NOT_AN_INTEGER, INTEGER),
+        ("page=", "page", "type", NOT_AN_INTEGER, INTEGER),
+        ("skip=", "skip", "type", NOT_AN_INTEGER, INTEGER),
+        ("sortOrder=sideways", "sortOrder", "enum", NOT_A_SORT_ORDER, SORT_ORDERS),
+        ("sortOrder=NEWESTFIRST", "sortOrder", "enum", NOT_A_SORT_ORDER, SORT_ORDERS),
+        ("sortOrder=", "sortOrder", "enum", NOT_A_SORT_ORDER, SORT_ORDERS),
+        ("withExportsOnly=maybe", "withExportsOnly", "type", NOT_A_BOOLEAN, BOOLEAN),
+        ("withExportsOnly=2", "withExportsOnly", "type", NOT_A_BOOLEAN, BOOLEAN),
+        ("withExportsOnly=", "withExportsOnly", "type", NOT_A_BOOLEAN, BOOLEAN),
+        ("runningRestoresOnly=yes", "runningRestoresOnly", "type", NOT_A_BOOLEAN, BOOLEAN),
+        ("runningBackupsOnly=TRUE", "runningBackupsOnly", "type", NOT_A_BOOLEAN, BOOLEAN),
         (
-            "sortOrder=sideways",
-            "sortOrder",
-            "enum",
-            'sortOrder must be one of the following: "oldestFirst", "newestFirst"',
-            {"allowedValues": "oldestFirst, newestFirst"},
+            "limit=1&limit=2",
+            "limit",
+            "type",
+            "Invalid type. Expected: integer, given: array",
+            INTEGER,
         ),
         (
-            "sortOrder=NEWESTFIRST",
-            "sortOrder",
-            "enum",
-            "must be one of the following",
-            {"allowedValues": "oldestFirst, newestFirst"},
+            "searchTerm=a&searchTerm=b",
+            "searchTerm",
+            "type",
+            "Invalid type. Expected: string, given: array",
+            {"type": "string"},
         ),
+        # An unknown parameter is skipped; the ones after it are still read.
         (
-            "sortOrder=",
-            "sortOrder",
-            "enum",
-            "must be one of the following",
-            {"allowedValues": "oldestFirst, newestFirst"},
+            "unknownParameter=1&limit=-1",
+            "limit",
+            "minimum",
+            "Must be greater than or equal to 0",
+            {"limit": "0"},
         ),
-        ("withExportsOnly=maybe", "withExportsOnly", "type", "boolean", {"type": "boolean"}),
-        ("withExportsOnly=2", "withExportsOnly", "type", "boolean", {"type": "boolean"}),
-        ("withExportsOnly=", "withExportsOnly", "type", "boolean", {"type": "boolean"}),
-        ("runningRestoresOnly=yes", "runningRestoresOnly", "type", "boolean", {"type": "boolean"}),
-        ("runningBackupsOnly=TRUE", "runningBackupsOnly", "type", "boolean", {"type": "boolean"}),
-        ("limit=1&limit=2", "limit", "type", "given: array", {"type": "integer"}),
-        ("searchTerm=a&searchTerm=b", "searchTerm", "type", "given: array", {"type": "string"}),
     ],
 )
 def test_invalid_value_gets_400_naming_the_parameter(
@@ -73,13 +84,50 @@ def test_invalid_value_gets_400_naming_the_parameter(
     body = response.json()
     assert list(body) == ["type", "message", "validationErrors", "params"]
     assert body["type"] == "ValidationError"
-    assert body["message"].startswith("3 INVALID_ARGUMENT: validation failed with ['")
-    assert f"'{parameter}: " in body["message"]
-    [entry] = body["validationErrors"]
-    assert entry["path"] == parameter  # the bare name, never query.<name>
-    assert entry["type"] == kind
-    assert message in entry["message"]
-    assert entry["context"] == context
+    assert body["message"] == (
+        f"3 INVALID_ARGUMENT: validation failed with ['{parameter}: {message}']"
+    )
+    # The bare name as path, never query.<name>.
+    assert body["validationErrors"] == [
+        {"type": kind, "message": message, "path": parameter, "context": context}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter", "kind", "message", "context"),
+    [
+        ("serverId=s-abc123", "serverId", "format", NOT_A_UUID, {"format": "uuid"}),
+        ("serverId=", "serverId", "format", NOT_A_UUID, {"format": "uuid"}),
+        (
+            "sort=name",
+            "sort",
+            "enum",
+            'sort must be one of the following: "createdAt", "description"',
+            {"allowedValues": "createdAt, description"},
+        ),
+        (
+            "order=up",
+            "order",
+            "enum",
+            'order must be one of the following: "asc", "desc"',
+            {"allowedValues": "asc, desc"},
+        ),
+        ("limit=ten", "limit", "type", NOT_AN_INTEGER, INTEGER),
+    ],
+)
+def test_invalid_project_list_value_gets_400_naming_the_parameter(
+    api: SpecClient,
+    query: str,
+    parameter: str,
+    kind: str,
+    message: str,
+    context: dict[str, str],
+) -> None:
+    response = api.get(f"/v2/projects?{query}")
+    assert response.status_code == 400
+    assert response.json()["validationErrors"] == [
+        {"type": kind, "message": message, "path": parameter, "context": context}
+    ]
 
 
 def test_validation_message_is_the_recorded_grpc_form(api: SpecClient) -> None:
@@ -92,8 +140,15 @@ def test_validation_message_is_the_recorded_grpc_form(api: SpecClient) -> None:
 def test_every_bad_parameter_is_reported_at_once_in_spec_order(api: SpecClient) -> None:
     response = api.get(f"{URL}?limit=-1&sortOrder=sideways&withExportsOnly=maybe&skip=x&page=-2")
     assert response.status_code == 400
-    paths = [entry["path"] for entry in response.json()["validationErrors"]]
+    body = response.json()
+    paths = [entry["path"] for entry in body["validationErrors"]]
     assert paths == ["withExportsOnly", "sortOrder", "limit", "skip", "page"]
+    assert body["message"] == (
+        "3 INVALID_ARGUMENT: validation failed with ["
+        f"'withExportsOnly: {NOT_A_BOOLEAN}', 'sortOrder: {NOT_A_SORT_ORDER}', "
+        "'limit: Must be greater than or equal to 0', "
+        f"'skip: {NOT_AN_INTEGER}', 'page: Must be greater than or equal to 0']"
+    )
 
 
 def test_prefixed_paths_are_switchable(make_api: Callable[..., SpecClient]) -> None:
@@ -133,7 +188,9 @@ def test_invalid_query_is_never_fastapi_422(api: SpecClient) -> None:
 def test_query_longer_than_the_cap_gets_414(api: SpecClient) -> None:
     response = api.get(f"{URL}?searchTerm={'x' * 8200}")
     assert response.status_code == 414
-    assert response.json()["type"] == "URITooLong"
+    body = response.json()
+    assert body["type"] == "URITooLong"
+    assert body["message"] == "the query string has 8211 characters; at most 8192 are accepted"
 
 
 def test_query_just_under_the_cap_is_answered(api: SpecClient) -> None:
