@@ -824,3 +824,36 @@ def test_a_system_schedule_takes_its_own_description_unchanged(api: SpecClient) 
     assert api.patch(SYSTEM.format(system=backup_id(500)), json=changed).status_code == 204
     found = api.get(SYSTEM.format(system=backup_id(500))).json()
     assert (found["description"], found["schedule"]) == ("nightly", "20 3 * * *")
+
+
+def test_a_loaded_running_backup_dated_ahead_completes_backup_seconds_after_its_request(
+    api: SpecClient,
+) -> None:
+    _serve(api, [_loaded(1, at(seconds=60), status="InProgress", deletable=False)])
+    api.advance(69)
+    assert api.get(one(1)).json()["status"] == "InProgress"
+    api.advance(1)
+    done = api.get(one(1)).json()
+    assert (done["status"], done["createdAt"]) == ("Completed", at(seconds=70))
+
+
+@pytest.mark.parametrize("expires", [at(), at(days=-1)])
+def test_a_loaded_backup_whose_expiry_was_reached_at_loading_stays(
+    api: SpecClient, expires: str
+) -> None:
+    _serve(api, [_loaded(1, "2026-01-20T03:00:00.000Z", expiresAt=expires), _loaded(2, at())])
+    api.advance(86_400)
+    assert api.get(one(1)).status_code == 200
+
+
+@pytest.mark.parametrize(("term", "found"), [("nightly", 35), ("NIGHTLY RUN", 35), ("x", 0)])
+def test_search_in_a_project_loaded_with_many_backups(
+    api: SpecClient, term: str, found: int
+) -> None:
+    described = {"description": "Nightly run"}
+    backups = [
+        _loaded(n, f"2026-01-{1 + n % 28:02d}T03:00:00.000Z", **(described if n % 2 else {}))
+        for n in range(1, 71)
+    ]
+    _serve(api, backups)
+    assert len(api.get(LIST, params={"searchTerm": term}).json()) == found

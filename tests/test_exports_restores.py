@@ -222,6 +222,46 @@ def test_loaded_running_exports_move_on_from_the_moment_they_were_loaded(
     assert download(api, export["downloadURL"]).status_code == 200
 
 
+def test_a_loaded_exporting_export_completes_from_the_moment_it_was_loaded(
+    api: SpecClient,
+) -> None:
+    serve(
+        api, [loaded_backup(export={"format": "tar", "phase": "Exporting", "withPassword": False})]
+    )
+    api.advance(30)
+    export = export_of(api, LOADED)
+    assert export is not None
+    assert export["phase"] == "Completed"
+    assert download(api, export["downloadURL"]).status_code == 200
+
+
+def test_a_loaded_completed_export_expires_when_the_clock_passes_its_expiry(
+    api: SpecClient,
+) -> None:
+    # Backup 1's export expires 2026-02-01T00:00:00Z, 36 hours after the frozen now.
+    api.advance(36 * 3600 - 1)
+    assert export_of(api, 1)["phase"] == "Completed"  # type: ignore[index]
+    api.advance(1)
+    assert export_of(api, 1)["phase"] == "Expired"  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("phase", "expires"),
+    [
+        ("Completed", "2026-01-30T12:00:00.000Z"),  # reached at loading: served as given
+        ("Completed", "2026-01-20T00:00:00.000Z"),
+        ("Failed", "2026-01-31T00:00:00.000Z"),  # only a completed export expires
+    ],
+)
+def test_a_loaded_export_stays_as_given_unless_the_clock_passes_its_expiry(
+    api: SpecClient, phase: str, expires: str
+) -> None:
+    export = {"expiresAt": expires, "format": "tar", "phase": phase, "withPassword": False}
+    serve(api, [loaded_backup(export=export)])
+    api.advance(3 * 86_400)
+    assert export_of(api, LOADED) == export
+
+
 def test_a_deleted_exports_pending_steps_do_not_move_a_new_export(api: SpecClient) -> None:
     api.post(one(2) + "/export", json={"format": "tar"})
     api.advance(20)
@@ -386,7 +426,9 @@ def test_a_loaded_export_at_the_placeholder_origin_is_served_here_as_tar_gz_unle
     export = export_of(api, LOADED)
     assert export is not None
     assert export["downloadURL"] == f"http://127.0.0.1:8080/_mockapi/exports/{LOADED}/{name}"
-    assert download(api, export["downloadURL"]).status_code == 200
+    response = download(api, export["downloadURL"])
+    assert response.status_code == 200
+    assert hashlib.sha256(response.content).hexdigest() == export["sha256Checksum"]
 
 
 def test_the_default_datasets_completed_exports_are_downloadable(
