@@ -12,6 +12,7 @@ from hypothesis import settings
 from mockapi import Dataset, Settings, create_app
 from mockapi.dataset import combine
 from mockapi.fixtures import parse_document
+from mockapi.query import _backup_query_cached
 from tests.support import SpecClient, backup_id
 
 pytest_plugins = ["pytester"]
@@ -112,6 +113,16 @@ def table_dataset() -> Dataset:
     dataset, problems = parse_document("table", TABLE_DOCUMENT)
     assert problems == []
     return combine([dataset])
+
+
+@pytest.fixture(autouse=True)
+def _parse_every_query_afresh() -> None:
+    """Empty the parsed-query cache, so each test's queries reach the parser.
+
+    The cache is shared by the process; mutation runs fork from a process that already
+    parsed every query of the clean run, and would otherwise never parse one again.
+    """
+    _backup_query_cached.cache_clear()
 
 
 @pytest.fixture
