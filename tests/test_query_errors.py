@@ -7,6 +7,7 @@ keyword's context, as the real API reports validation failures.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -22,6 +23,23 @@ INTEGER = {"type": "integer"}
 BOOLEAN = {"type": "boolean"}
 NOT_A_UUID = "Does not match format 'uuid'"
 SORT_ORDERS = {"allowedValues": "oldestFirst, newestFirst"}
+
+
+def assert_one_invalid_parameter(
+    response: Any, parameter: str, kind: str, message: str, context: dict[str, str]
+) -> None:
+    """The answer is a 400 naming exactly this parameter, in the recorded gRPC wording."""
+    assert response.status_code == 400
+    body = response.json()
+    assert list(body) == ["type", "message", "validationErrors", "params"]
+    assert body["type"] == "ValidationError"
+    assert body["message"] == (
+        f"3 INVALID_ARGUMENT: validation failed with ['{parameter}: {message}']"
+    )
+    # The bare name as path, never query.<name>.
+    assert body["validationErrors"] == [
+        {"type": kind, "message": message, "path": parameter, "context": context}
+    ]
 
 
 @pytest.mark.parametrize(
@@ -79,18 +97,7 @@ def test_invalid_value_gets_400_naming_the_parameter(
     message: str,
     context: dict[str, str],
 ) -> None:
-    response = api.get(f"{URL}?{query}")
-    assert response.status_code == 400
-    body = response.json()
-    assert list(body) == ["type", "message", "validationErrors", "params"]
-    assert body["type"] == "ValidationError"
-    assert body["message"] == (
-        f"3 INVALID_ARGUMENT: validation failed with ['{parameter}: {message}']"
-    )
-    # The bare name as path, never query.<name>.
-    assert body["validationErrors"] == [
-        {"type": kind, "message": message, "path": parameter, "context": context}
-    ]
+    assert_one_invalid_parameter(api.get(f"{URL}?{query}"), parameter, kind, message, context)
 
 
 @pytest.mark.parametrize(
@@ -123,11 +130,9 @@ def test_invalid_project_list_value_gets_400_naming_the_parameter(
     message: str,
     context: dict[str, str],
 ) -> None:
-    response = api.get(f"/v2/projects?{query}")
-    assert response.status_code == 400
-    assert response.json()["validationErrors"] == [
-        {"type": kind, "message": message, "path": parameter, "context": context}
-    ]
+    assert_one_invalid_parameter(
+        api.get(f"/v2/projects?{query}"), parameter, kind, message, context
+    )
 
 
 def test_validation_message_is_the_recorded_grpc_form(api: SpecClient) -> None:
