@@ -104,114 +104,49 @@ async def run(size: int, count: int) -> None:
     rows.append(await measure(call, "create backup", count, create, 201))
     # Complete them (and everything due), then use them for the other writes.
     app.mock.advance_clock(60)
-    store = app.mock.store
-    record = store.find(project)
+    record = app.mock.store.find(project)
     assert record is not None
     ids = list(record.backups.ids)
     targets = ids[-count - 1 : -1]  # completed and deletable: all but the newest
-    rows.append(
-        await measure(
-            call,
-            "get backup",
-            count,
-            lambda n: ("GET", f"/v2/project-backups/{targets[n]}", None),
-            200,
-        )
-    )
-    rows.append(
-        await measure(
-            call,
-            "patch backup (description)",
-            count,
-            lambda n: ("PATCH", f"/v2/project-backups/{targets[n]}", {"description": f"d{n}"}),
-            204,
-        )
-    )
-    rows.append(
-        await measure(
-            call,
-            "create export",
-            count,
-            lambda n: ("POST", f"/v2/project-backups/{targets[n]}/export", {"format": "tar"}),
-            204,
-        )
-    )
-    rows.append(
-        await measure(
-            call,
-            "delete export",
-            count,
-            lambda n: ("DELETE", f"/v2/project-backups/{targets[n]}/export", None),
-            204,
-        )
-    )
-    rows.append(
-        await measure(
-            call,
-            "restore",
-            count,
-            lambda n: (
-                "POST",
-                f"/v2/project-backups/{targets[n]}/restore",
-                {"pathRestore": {"sourcePaths": ["/html/app/"]}},
-            ),
-            204,
-        )
-    )
-    rows.append(
-        await measure(
-            call,
+    schedules: list[str] = []  # filled once "create schedule" has run
+
+    def one(n: int) -> str:
+        return f"/v2/project-backups/{targets[n]}"
+
+    def schedule(n: int) -> str:
+        return f"/v2/project-backup-schedules/{schedules[n]}"
+
+    restore = {"pathRestore": {"sourcePaths": ["/html/app/"]}}
+    steps: list[tuple[str, Callable[[int], tuple[str, str, Any]], int]] = [
+        ("get backup", lambda n: ("GET", one(n), None), 200),
+        ("patch backup (description)", lambda n: ("PATCH", one(n), {"description": f"d{n}"}), 204),
+        ("create export", lambda n: ("POST", one(n) + "/export", {"format": "tar"}), 204),
+        ("delete export", lambda n: ("DELETE", one(n) + "/export", None), 204),
+        ("restore", lambda n: ("POST", one(n) + "/restore", restore), 204),
+        (
             "create schedule",
-            count,
             lambda n: (
                 "POST",
                 f"/v2/projects/{project}/backup-schedules",
                 {"schedule": f"{n % 60} {n % 24} * * *", "ttl": "7d"},
             ),
             201,
-        )
-    )
-    schedules = [s for s in record.schedules if not record.schedules[s]["isSystemBackup"]]
-    rows.append(
-        await measure(
-            call,
-            "patch schedule",
-            count,
-            lambda n: (
-                "PATCH",
-                f"/v2/project-backup-schedules/{schedules[n]}",
-                {"description": f"s{n}"},
-            ),
-            204,
-        )
-    )
-    rows.append(
-        await measure(
-            call,
-            "delete schedule",
-            count,
-            lambda n: ("DELETE", f"/v2/project-backup-schedules/{schedules[n]}", None),
-            204,
-        )
-    )
-    rows.append(
-        await measure(
-            call,
-            "delete backup",
-            count,
-            lambda n: ("DELETE", f"/v2/project-backups/{targets[n]}", None),
-            204,
-        )
-    )
-    rows.append(
-        await measure(
-            call,
+        ),
+        ("patch schedule", lambda n: ("PATCH", schedule(n), {"description": f"s{n}"}), 204),
+        ("delete schedule", lambda n: ("DELETE", schedule(n), None), 204),
+        ("delete backup", lambda n: ("DELETE", one(n), None), 204),
+        (
             "list, middle page (for scale)",
-            count,
             lambda n: ("GET", f"/v2/projects/{project}/backups?limit=50&page=50", None),
             200,
-        )
-    )
+        ),
+    ]
+    for label, make, ok in steps:
+        rows.append(await measure(call, label, count, make, ok))
+        if label == "create schedule":
+            schedules.extend(
+                s for s in record.schedules if not record.schedules[s]["isSystemBackup"]
+            )
     print(
         f"# in-process write latency, {size:,} backups in 10 projects, {count:,} calls each, "
         f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, Python {sys.version.split()[0]}"
