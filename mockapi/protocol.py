@@ -202,11 +202,13 @@ def protocol_class(
             super().on_response_complete()
             self._header_bytes = 0
             self._discarded = 0
-            if self.cycle is not None and self.cycle.more_body and not self.transport.is_closing():
-                self.loop.call_later(DISCARD_SECONDS, self._close_if_still_sending)
+            cycle = self.cycle
+            if cycle is not None and cycle.more_body and not self.transport.is_closing():
+                self.loop.call_later(DISCARD_SECONDS, self._close_if_still_sending, cycle)
 
-        def _close_if_still_sending(self) -> None:
-            if self.cycle is not None and self.cycle.more_body:
+        def _close_if_still_sending(self, refused: Any) -> None:
+            # Only the refused request's window: a later request on the connection is its own.
+            if self.cycle is refused and refused.more_body:
                 self.transport.close()
 
     return MockProtocol

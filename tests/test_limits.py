@@ -18,6 +18,7 @@ import pytest
 
 from mockapi import MockServer, Settings
 from mockapi.loading import load_default_dataset
+from mockapi.protocol import DISCARD_SECONDS
 from tests.support import TOKEN, SpecClient
 
 LIST = "/v2/projects/p-kbuygq/backups"
@@ -98,6 +99,33 @@ def test_a_body_that_never_arrives_gets_408(server: MockServer) -> None:
         status, body = status_and_body(read_all(sock))
     assert status == 408
     assert body["type"] == "RequestTimeout"
+
+
+def test_a_refused_body_does_not_cut_off_the_next_request_on_the_connection() -> None:
+    # A request refused before its body was read (here: no token) leaves the server reading
+    # on for DISCARD_SECONDS; that window belongs to the refused request, not to the next
+    # one the client sends on the same keep-alive connection.
+    settings = Settings(timeout_body=DISCARD_SECONDS + 5, timeout_keep_alive=DISCARD_SECONDS + 5)
+    body = b'{"description": "sent slowly"}'
+    head = (
+        f"PATCH /v2/project-backups/{{}} HTTP/1.1\r\nHost: x\r\nx-access-token: t\r\n"
+        f"content-type: application/json\r\ncontent-length: {len(body)}\r\n\r\n"
+    )
+    with MockServer(settings, load_default_dataset()) as running, connect(running) as sock:
+        backup = running.client().get(LIST, headers=TOKEN).json()[0]["id"]
+        sock.sendall(
+            b"POST " + LIST.encode() + b" HTTP/1.1\r\nHost: x\r\n"
+            b"content-type: application/json\r\ncontent-length: 2\r\n\r\n"
+        )
+        assert sock.recv(65536).startswith(b"HTTP/1.1 401")  # answered before its body came
+        sock.sendall(b"{}" + head.format(backup).encode() + body[:5])
+        # Upper bound past the refused request's window: a close within it is the bug.
+        sock.settimeout(DISCARD_SECONDS + 1)
+        with pytest.raises(TimeoutError):
+            sock.recv(65536)
+        sock.settimeout(UPPER_BOUND_S)
+        sock.sendall(body[5:])
+        assert sock.recv(65536).startswith(b"HTTP/1.1 204")
 
 
 @pytest.mark.parametrize(
