@@ -226,6 +226,7 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
     @router.post("/default-dataset", summary="Replace all data with the default dataset")
     async def default_dataset() -> Summary:
         """Serve the built-in default dataset (its dates moved to the clock's start)."""
+        state.check_writable()  # before the build, not after it
         return await swap(lambda: state.build(load_default_dataset(settings.now)))
 
     @router.get("/clock", summary="The mock's clock")

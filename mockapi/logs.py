@@ -10,11 +10,12 @@ import asyncio
 import logging
 import sys
 import time
-from datetime import UTC, datetime
 from typing import Any, TextIO
 
 import orjson
 from starlette.types import Scope
+
+from mockapi.timestamps import format_epoch_ms
 
 FLUSH_AFTER_S = 0.05
 FLUSH_AT_LINES = 512
@@ -23,8 +24,7 @@ _HOT_LOGGERS = ("mockapi", "uvicorn", "uvicorn.error")
 
 def rfc3339(epoch_s: float) -> str:
     """A wall-clock time as RFC 3339 in UTC with milliseconds."""
-    moment = datetime.fromtimestamp(epoch_s, tz=UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return format_epoch_ms(int(epoch_s * 1000))
 
 
 class TextFormatter(logging.Formatter):
@@ -77,8 +77,6 @@ class AccessLog:
         self.stream = stream or sys.stdout
         self._pending: list[tuple[float, Any, str, str, bytes, int]] = []
         self._scheduled = False
-        self._second = -1
-        self._prefix = ""
 
     def request(self, scope: Scope, status: int) -> None:
         """Note one answered request; written with the next batch."""
@@ -114,13 +112,6 @@ class AccessLog:
         except (OSError, ValueError):  # a closed stream must not break answering
             pass
 
-    def _stamp(self, at: float) -> str:
-        # Lines come in bursts within one second: the date part is made once per second.
-        second = int(at)
-        if second != self._second:
-            self._second, self._prefix = second, rfc3339(second)[:-4]
-        return f"{self._prefix}{int((at - second) * 1000):03d}Z"
-
     def _line(
         self, at: float, client: Any, method: str, path: str, query: bytes, status: int
     ) -> str:
@@ -131,7 +122,7 @@ class AccessLog:
         if self.json_lines:
             return orjson.dumps(
                 {
-                    "time": self._stamp(at),
+                    "time": rfc3339(at),
                     "level": "info",
                     "logger": "mockapi.access",
                     "client": peer,
@@ -141,4 +132,4 @@ class AccessLog:
                 }
             ).decode()
         shown = status if status else "dropped"
-        return f'{self._stamp(at)} INFO mockapi.access: {peer} "{method} {target}" {shown}'
+        return f'{rfc3339(at)} INFO mockapi.access: {peer} "{method} {target}" {shown}'
