@@ -176,8 +176,8 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
         """Projects, schedules and backups in the fixture format, streamed."""
         return StreamingResponse(state.current().document_chunks(), media_type="application/json")
 
-    def validated(body: bytes) -> Dataset:
-        return state.validated(parse_json(body), "body")
+    def validated(body: bytes, derive: bool = True) -> Dataset:
+        return state.validated(parse_json(body), "body", derive)
 
     @router.put(
         "/data",
@@ -204,7 +204,7 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
         state.check_writable()
         generation = state.generation
         body = await read_body(request, cap, settings.timeout_body)
-        dataset = await run_in_threadpool(validated, body)
+        dataset = await run_in_threadpool(validated, body, False)
         if generation != state.generation:
             raise Conflict("the mock was reset while this data was being read; send it again")
         state.add(dataset)

@@ -282,7 +282,7 @@ class MockServer:
 
     def add_backups(self, data: list[dict[str, Any]] | dict[str, Any]) -> None:
         """Serve this data beside the current data."""
-        dataset = self.state.validated(data, "add_backups")
+        dataset = self.state.validated(data, "add_backups", derive=False)
         self._on_loop(lambda: self.state.add(dataset))
 
     def use_default_dataset(self) -> None:

@@ -106,14 +106,10 @@ class MockState:
         self.trace_ids.restart()
 
     def build(self, dataset: Dataset, at_start: bool = False) -> Store:
-        """A new store for a dataset, on the clock's now, or its start for a new startup store
-        (heavy: callers run it off the event loop)."""
-        try:
-            named = combine([dataset])  # projects known only by projectId get short ids
-        except DatasetError as error:
-            raise FixtureError(str(error)) from None
+        """A new store for a combined dataset, on the clock's now, or its start for a new
+        startup store (heavy: callers run it off the event loop)."""
         now = self.clock.start_ms if at_start else self.clock.now_ms()
-        return Store(named, now, self.startup.config)
+        return Store(dataset, now, self.startup.config)
 
     def serve(self, store: Store, generation: int | None = None) -> None:
         """Serve a built store from now on (one swap: readers see it wholly or not at all).
@@ -139,17 +135,17 @@ class MockState:
         except DatasetError as error:
             raise FixtureError(str(error)) from None
 
-    def validated(self, document: Any, source: str) -> Dataset:
+    def validated(self, document: Any, source: str, derive: bool = True) -> Dataset:
         """A fixture-format document validated into a dataset; FixtureError if it is bad.
 
-        Projects it names only by projectId get no short id yet: added beside served data,
-        they may be projects that already have one.
+        With `derive`, projects it names only by projectId get a derived short id; without
+        (data added beside served data), they may be projects that already have one.
         """
         dataset, problems = parse_document(source, document)
         if problems:
             raise FixtureError("invalid fixture data:\n  " + "\n  ".join(problems[:20]))
         try:
-            return combine([dataset], derive=False)
+            return combine([dataset], derive=derive)
         except DatasetError as error:
             raise FixtureError(str(error)) from None
 
