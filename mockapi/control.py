@@ -21,7 +21,6 @@ from mockapi.clock import ClockError
 from mockapi.dataset import Dataset
 from mockapi.errors import (
     BadRequest,
-    Conflict,
     FieldError,
     NotFound,
     PermissionDenied,
@@ -147,8 +146,9 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
             schedules=store.schedule_count,
         )
 
-    async def swap(build: Callable[[], Store]) -> Summary:
-        generation = state.generation
+    async def swap(build: Callable[[], Store], generation: int) -> Summary:
+        # `generation` is taken when the call began: a reset while its body was read or its
+        # data built wins over it.
         state.serve(await run_in_threadpool(build), generation)
         return summary()
 
@@ -191,8 +191,9 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
     async def replace(request: Request) -> Summary:
         """Validate the fixture document and serve only it; a rejected one changes nothing."""
         state.check_writable()
+        generation = state.generation
         body = await read_body(request, cap, settings.timeout_body)
-        return await swap(lambda: state.build(validated(body)))
+        return await swap(lambda: state.build(validated(body)), generation)
 
     @router.post(
         "/data",
@@ -205,8 +206,7 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
         generation = state.generation
         body = await read_body(request, cap, settings.timeout_body)
         dataset = await run_in_threadpool(validated, body, False)
-        if generation != state.generation:
-            raise Conflict("the mock was reset while this data was being read; send it again")
+        state.check_generation(generation)
         state.add(dataset)
         return summary()
 
@@ -218,16 +218,17 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
     async def generated(request: Request) -> Summary:
         """Serve data generated from a seed."""
         state.check_writable()
+        generation = state.generation
         options = await model_body(request, Generation, small, settings.timeout_body)
         now = state.clock.now()
         wanted = GenerationOptions(options.seed, options.projects, options.backupsPerProject, now)
-        return await swap(lambda: state.build(generate(wanted)))
+        return await swap(lambda: state.build(generate(wanted)), generation)
 
     @router.post("/default-dataset", summary="Replace all data with the default dataset")
     async def default_dataset() -> Summary:
         """Serve the built-in default dataset (its dates moved to the clock's start)."""
         state.check_writable()  # before the build, not after it
-        return await swap(lambda: state.build(load_default_dataset(settings.now)))
+        return await swap(lambda: state.build(load_default_dataset(settings.now)), state.generation)
 
     @router.get("/clock", summary="The mock's clock")
     async def clock() -> dict[str, Any]:

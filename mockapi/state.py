@@ -117,9 +117,14 @@ class MockState:
         `generation` is the one the build began in: a reset meanwhile wins over the build.
         """
         self.check_writable()
-        if generation is not None and generation != self.generation:
-            raise Conflict("the mock was reset while this data was being built; send it again")
+        if generation is not None:
+            self.check_generation(generation)
         self.store = store
+
+    def check_generation(self, generation: int) -> None:
+        """Refuse what began before a reset: it belongs to the state before, not after."""
+        if generation != self.generation:
+            raise Conflict("the mock was reset while this request waited; nothing was changed")
 
     def reload(self, store: Store) -> None:
         """Serve a reloaded startup store (built at the clock's start): a reset brings it back,

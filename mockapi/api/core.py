@@ -174,7 +174,9 @@ class ApiApp:
         generation = state.generation
         state.in_flight += 1
         try:
-            status, body = await self._api(scope, receive, send, trace, now, cors_headers)
+            status, body = await self._api(
+                scope, receive, send, trace, now, generation, cors_headers
+            )
         except Dropped:
             status = 0  # the journal's mark for "no answer"
         finally:
@@ -198,9 +200,13 @@ class ApiApp:
         send: Send,
         trace: str,
         now: int,
+        generation: int,
         extra: list[tuple[bytes, bytes]],
     ) -> tuple[int, bytes | None]:
-        """Answer one API request; (status, the body it read) for the journal."""
+        """Answer one API request; (status, the body it read) for the journal.
+
+        `generation` is the state's when the request came: a reset while it waited wins.
+        """
         state = self.state
         method = scope["method"]
         body: bytes | None = None
@@ -223,10 +229,9 @@ class ApiApp:
             if state.faults and (prefer is None or prefer.status is None):
                 outcome = state.faults.decide(self._same_project(params))
                 outcome.delay_s += prefer.delay_s if prefer is not None else 0.0
-            generation = state.generation
             if outcome is not None and outcome.provoked:
                 await self._provoked(outcome, scope)
-                _still(state, generation)
+                state.check_generation(generation)
             if operation.authenticated:
                 credential = self.authenticator.identify(headers)
                 limiter = state.rate_limiter
@@ -243,7 +248,7 @@ class ApiApp:
             parsed: Any = NO_BODY
             if operation.reads_body:
                 body = await self._read_body(scope, receive)
-                _still(state, generation)
+                state.check_generation(generation)
                 parsed = _parse_json(body)
             store = state.current()
             if operation.writes:
@@ -397,15 +402,6 @@ class ApiApp:
         finally:
             if self.access_log is not None:
                 self.access_log.request(scope, status)
-
-
-def _still(state: MockState, generation: int) -> None:
-    """Refuse a request that waited across a reset.
-
-    What it would change belongs to the state before; the state after must not see it.
-    """
-    if state.generation != generation:
-        raise Conflict("the mock was reset while this request waited; nothing was changed")
 
 
 def _parse_json(body: bytes) -> Any:
