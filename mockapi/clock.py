@@ -32,6 +32,11 @@ LATEST_MS = 221_845_392_000_000  # 9000-01-01T00:00:00Z
 class ClockError(ValueError):
     """A change the clock refuses: time never moves backwards, nor past the year 9000."""
 
+    def __init__(self, message: str, bound: str = "format", limit_ms: int | None = None) -> None:
+        super().__init__(message)
+        self.bound = bound  # the JSON-schema keyword: "minimum", "maximum", or "format"
+        self.limit_ms = limit_ms
+
 
 class Clock:
     """Now = start + whatever was advanced (+ real time since start when running)."""
@@ -63,11 +68,13 @@ class Clock:
 
     def advance(self, seconds: float) -> None:
         """Move now forward by `seconds` (never backwards)."""
+        now = self.now_ms()
         if seconds < 0:
-            raise ClockError("time never moves backwards: advanceSeconds must be >= 0")
+            raise ClockError(
+                "time never moves backwards: advanceSeconds must be >= 0", "minimum", now
+            )
         step = round(seconds * 1000)
-        if self.now_ms() + step > LATEST_MS:
-            raise ClockError("the clock stops at 9000-01-01T00:00:00Z")
+        _check_latest(now + step)
         self._advanced_ms += step
 
     def set_now(self, when: datetime) -> None:
@@ -75,11 +82,12 @@ class Clock:
         if when.tzinfo is None:
             raise ClockError(f"{when.isoformat()} has no time zone; give one, e.g. Z")
         target, now = to_ms(when), self.now_ms()
-        if target > LATEST_MS:
-            raise ClockError("the clock stops at 9000-01-01T00:00:00Z")
+        _check_latest(target)
         if target < now:
             raise ClockError(
-                f"time never moves backwards: {when.isoformat()} is before the mock's now"
+                f"time never moves backwards: {when.isoformat()} is before the mock's now",
+                "minimum",
+                now,
             )
         self._advanced_ms += target - now
 
@@ -95,3 +103,8 @@ class Clock:
             self._date = format_datetime(from_ms(second * 1000), usegmt=True).encode()
             self._date_second = second
         return self._date
+
+
+def _check_latest(target_ms: int) -> None:
+    if target_ms > LATEST_MS:
+        raise ClockError("the clock stops at 9000-01-01T00:00:00Z", "maximum", LATEST_MS)

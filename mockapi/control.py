@@ -34,6 +34,7 @@ from mockapi.reading import ClientGone, parse_json, read_limited
 from mockapi.settings import Settings
 from mockapi.state import MockState
 from mockapi.store import Store
+from mockapi.timestamps import format_epoch_ms
 
 CONTROL_PREFIX = "/_mockapi"
 CONTROL_TOKEN_HEADER = "x-mockapi-control-token"
@@ -252,11 +253,9 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
                 assert change.now is not None
                 state.set_now(change.now)
         except ClockError as error:
-            forward = "backwards" in str(error)
-            limit = state.clock_state()["now"] if forward else "9000-01-01T00:00:00.000Z"
-            kind = "minimum" if forward else "maximum"
+            limit = {} if error.limit_ms is None else {"limit": format_epoch_ms(error.limit_ms)}
             raise ValidationFailed(
-                [FieldError(field, kind, str(error), {"limit": limit}, "body")]
+                [FieldError(field, error.bound, str(error), limit, "body")]
             ) from None
         return state.clock_state()
 
