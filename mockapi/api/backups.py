@@ -17,7 +17,6 @@ from mockapi.errors import FieldError, ValidationFailed
 from mockapi.lifecycle import DAY_MS
 from mockapi.query import parse_backup_query
 from mockapi.responses import NO_CONTENT, Reply, object_reply, page_reply
-from mockapi.settings import UnknownProjectMode
 from mockapi.store import Page
 from mockapi.timestamps import format_epoch_ms, to_ms
 
@@ -65,11 +64,9 @@ def expiration_ms(when: datetime, now_ms: int, at_least_a_week: bool) -> int:
 def list_backups(call: Call) -> Reply:
     """GET /v2/projects/{projectId}/backups: filters, sort and paging on ready bytes."""
     query = parse_backup_query(call.query, call.config.given_skip_wins)
-    record = call.store.find(call.params["projectId"])
+    record = resources.listed_project(call)
     if record is None:
-        if call.config.unknown_project is UnknownProjectMode.EMPTY:
-            return page_reply(Page((), 0, query.paging))
-        raise resources.unknown_project(call)
+        return page_reply(Page((), 0, query.paging))
     return page_reply(call.store.run(record, query))
 
 

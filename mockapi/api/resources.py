@@ -33,6 +33,14 @@ def project(call: Call) -> ProjectRecord:
     return record
 
 
+def listed_project(call: Call) -> ProjectRecord | None:
+    """The project a list operation names; None when an unknown one lists as empty."""
+    record = call.store.find(call.params["projectId"])
+    if record is None and call.config.unknown_project is not UnknownProjectMode.EMPTY:
+        raise unknown_project(call)
+    return record
+
+
 def backup(call: Call) -> tuple[ProjectRecord, int, dict[str, Any]]:
     """The backup named by {projectBackupId}, with its project and position."""
     found = call.store.backup(call.params["projectBackupId"])

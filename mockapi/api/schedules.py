@@ -10,16 +10,13 @@ from mockapi.api.core import Call, Operation
 from mockapi.errors import FieldError, ValidationFailed
 from mockapi.lifecycle import is_daily_once
 from mockapi.responses import NO_CONTENT, Reply, object_reply
-from mockapi.settings import UnknownProjectMode
 
 
 def list_schedules(call: Call) -> Reply:
     """GET /v2/projects/{projectId}/backup-schedules, in the order they were made."""
-    record = call.store.find(call.params["projectId"])
+    record = resources.listed_project(call)
     if record is None:
-        if call.config.unknown_project is UnknownProjectMode.EMPTY:
-            return object_reply(b"[]")
-        raise resources.unknown_project(call)
+        return object_reply(b"[]")
     return object_reply(orjson.dumps(list(record.schedules.values())))
 
 
