@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
 import gc
 import resource
@@ -206,16 +205,11 @@ class MockServer:
         loop, thread = self._loop, self._thread
         if loop is None or thread is None or threading.current_thread() is thread:
             return action()
-        done: concurrent.futures.Future[T] = concurrent.futures.Future()
 
-        def run() -> None:
-            try:
-                done.set_result(action())
-            except BaseException as error:  # handed to the caller, raised there
-                done.set_exception(error)
+        async def run() -> T:
+            return action()  # its exception, if any, is raised in the caller's thread
 
-        loop.call_soon_threadsafe(run)
-        return done.result(timeout=120)
+        return asyncio.run_coroutine_threadsafe(run(), loop).result(timeout=120)
 
     @property
     def url(self) -> str:

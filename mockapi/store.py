@@ -609,14 +609,10 @@ class Store:
     # --- writes --------------------------------------------------------------------------
 
     def _new_id(self, derived_from: str | None = None) -> str:
-        if derived_from is not None:
-            candidate = uuid_from_text(derived_from)
-            if candidate not in self._backups and candidate not in self._schedules:
-                return candidate
-        while True:
+        new = uuid_from_text(derived_from) if derived_from is not None else None
+        while new is None or new in self._backups or new in self._schedules:
             new = uuid_from_bits(self._ids.getrandbits(128))
-            if new not in self._backups and new not in self._schedules:
-                return new
+        return new
 
     def _insert(self, record: ProjectRecord, backup: dict[str, Any]) -> None:
         # Deletable unless it lands as the newest (then _renew_newest says otherwise): two
