@@ -250,6 +250,39 @@ def test_the_next_run_is_the_first_cron_time_strictly_after(
     assert life.next_run_ms(cron, ms(after)) == ms(expected)
 
 
+
+@pytest.mark.parametrize(
+    ("cron", "after", "until", "expected"),
+    [
+        (
+            "30 4 * * *",
+            "2026-01-30T04:30:00",
+            "2026-02-01T04:30:00",
+            ["2026-01-31T04:30:00", "2026-02-01T04:30:00"],
+        ),
+        (
+            "15 * * * *",
+            "2026-01-30T12:00:00",
+            "2026-01-30T14:15:00",
+            ["2026-01-30T12:15:00", "2026-01-30T13:15:00", "2026-01-30T14:15:00"],
+        ),
+        # Weekdays only (Friday to Tuesday): the general path, not the fixed-step one.
+        (
+            "30 2 * * 1-5",
+            "2026-01-30T12:00:00",
+            "2026-02-03T02:30:00",
+            ["2026-02-02T02:30:00", "2026-02-03T02:30:00"],
+        ),
+    ],
+)
+def test_the_runs_between_two_times_are_strictly_after_the_first_and_up_to_the_second(
+    cron: str, after: str, until: str, expected: list[str]
+) -> None:
+    def ms(text: str) -> int:
+        return int(datetime.fromisoformat(text + "+00:00").timestamp() * 1000)
+
+    assert life.runs_between(cron, ms(after), ms(until)) == [ms(e) for e in expected]
+
 # --- one state, reset ---------------------------------------------------------------------------
 
 
