@@ -5,7 +5,8 @@ operation, reset, the read-only API of several workers, and the journal's mock-c
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -282,6 +283,22 @@ def test_the_runs_between_two_times_are_strictly_after_the_first_and_up_to_the_s
         return int(datetime.fromisoformat(text + "+00:00").timestamp() * 1000)
 
     assert life.runs_between(cron, ms(after), ms(until)) == [ms(e) for e in expected]
+
+
+@pytest.fixture
+def machine_in_kolkata(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", "Asia/Kolkata")  # +05:30: not a whole hour away from UTC
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("machine_in_kolkata")
+def test_cron_times_are_utc_whatever_the_machines_time_zone() -> None:
+    monday = int(datetime(2026, 2, 2, tzinfo=UTC).timestamp() * 1000)
+    runs = life.runs_between("30 2 * * 1-5", monday, monday + 86_400_000)
+    assert runs == [monday + (2 * 60 + 30) * 60_000]
 
 # --- one state, reset ---------------------------------------------------------------------------
 
