@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from mockapi.generate import GenerationOptions, generate
+from mockapi.data.generate import GenerationOptions, generate
 
 PATH = "/v2/projects/{projectId}/backups"
 

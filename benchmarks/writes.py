@@ -23,7 +23,7 @@ import orjson
 sys.path.insert(0, str(Path(__file__).parent.parent))
 
 from mockapi import Settings, create_app
-from mockapi.generate import GenerationOptions, generate
+from mockapi.data.generate import GenerationOptions, generate
 
 TOKEN = [(b"x-access-token", b"bench"), (b"content-type", b"application/json")]
 

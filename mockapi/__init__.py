@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mockapi.app import create_app
-    from mockapi.auth import AuthMode
-    from mockapi.clock import ClockMode
-    from mockapi.dataset import Dataset, DatasetError, ProjectInfo
-    from mockapi.faults import FaultRule
+    from mockapi.backups.clock import ClockMode
+    from mockapi.backups.dataset import Dataset, DatasetError, ProjectInfo
+    from mockapi.http.auth import AuthMode
     from mockapi.server import MockServer
     from mockapi.settings import Settings, UnknownProjectMode
+    from mockapi.state.faults import FaultRule
 
 try:
     __version__ = version("mockapi")
@@ -23,13 +23,13 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree, n
 # Public names resolve on first use, so `mockapi validate` and `generate` never pay for
 # importing the web stack.
 _EXPORTS = {
-    "AuthMode": "mockapi.auth",
-    "ClockMode": "mockapi.clock",
-    "Dataset": "mockapi.dataset",
-    "DatasetError": "mockapi.dataset",
-    "FaultRule": "mockapi.faults",
+    "AuthMode": "mockapi.http.auth",
+    "ClockMode": "mockapi.backups.clock",
+    "Dataset": "mockapi.backups.dataset",
+    "DatasetError": "mockapi.backups.dataset",
+    "FaultRule": "mockapi.state.faults",
     "MockServer": "mockapi.server",
-    "ProjectInfo": "mockapi.dataset",
+    "ProjectInfo": "mockapi.backups.dataset",
     "Settings": "mockapi.settings",
     "UnknownProjectMode": "mockapi.settings",
     "create_app": "mockapi.app",

@@ -18,9 +18,9 @@ from mockapi.api import operations
 from mockapi.api.bodies import field_errors
 from mockapi.api.core import API_PREFIX, ApiApp
 from mockapi.api.exports import DOWNLOAD_PREFIX
-from mockapi.control import CONTROL_PREFIX, control_router
-from mockapi.cors import Cors
-from mockapi.dataset import Dataset, DatasetError
+from mockapi.backups.dataset import Dataset, DatasetError
+from mockapi.control.api import CONTROL_PREFIX, control_router
+from mockapi.data.loading import load_dataset
 from mockapi.errors import (
     ApiError,
     FieldError,
@@ -30,11 +30,11 @@ from mockapi.errors import (
     error_for_status,
     render_error,
 )
-from mockapi.loading import load_dataset
-from mockapi.logs import AccessLog
+from mockapi.http.cors import Cors
+from mockapi.http.logs import AccessLog
 from mockapi.openapi import openapi_document
 from mockapi.settings import Settings
-from mockapi.state import MockState
+from mockapi.state.mock import MockState
 
 log = logging.getLogger("mockapi")
 

@@ -18,7 +18,7 @@ from typing import NoReturn
 import orjson
 from pydantic import ValidationError
 
-from mockapi.dataset import DatasetError
+from mockapi.backups.dataset import DatasetError
 from mockapi.settings import ENV_PREFIX, Settings, shown_default, unknown_variables
 
 GENERATE_HELP = {
@@ -162,7 +162,7 @@ def _settings_problem(error: ValidationError) -> list[str]:
 
 
 def _validate(files: Sequence[Path]) -> int:
-    from mockapi.fixtures import expand_paths, load_fixtures
+    from mockapi.data.fixtures import expand_paths, load_fixtures
 
     dataset = load_fixtures(files)
     for path in expand_paths(files):
@@ -180,9 +180,9 @@ def _validate(files: Sequence[Path]) -> int:
 
 
 def _generate(settings: Settings, output: Path | None) -> int:
-    from mockapi.generate import generate, to_document
-    from mockapi.loading import generation_options
-    from mockapi.progress import progress_reporter
+    from mockapi.data.generate import generate, to_document
+    from mockapi.data.loading import generation_options
+    from mockapi.data.progress import progress_reporter
 
     options = generation_options(settings)
     if options is None:

@@ -13,10 +13,10 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from mockapi.api.core import Operation
-from mockapi.auth import AuthMode
-from mockapi.control import CONTROL_PREFIX
+from mockapi.control.api import CONTROL_PREFIX
+from mockapi.http.auth import AuthMode
 from mockapi.settings import Settings
-from mockapi.state import MockState
+from mockapi.state.mock import MockState
 
 SPEC_FILES = ("mittwald-v2-backup-openapi.json", "mittwald-v2-project-openapi.json")
 

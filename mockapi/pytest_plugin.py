@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from mockapi.dataset import Dataset
+from mockapi.backups.dataset import Dataset
 from mockapi.server import MockServer
 from mockapi.settings import Settings
 

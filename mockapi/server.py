@@ -18,16 +18,16 @@ from typing import Any, TypeVar
 import uvicorn
 
 from mockapi.app import MockApp, create_app
-from mockapi.clock import ClockMode
-from mockapi.dataset import Dataset, ProjectInfo
-from mockapi.faults import FaultRule
-from mockapi.loading import load_dataset
-from mockapi.logs import configure_logging
-from mockapi.progress import progress_reporter
-from mockapi.protocol import protocol_class
+from mockapi.backups.clock import ClockMode
+from mockapi.backups.dataset import Dataset, ProjectInfo
+from mockapi.backups.store import Store
+from mockapi.data.loading import load_dataset
+from mockapi.data.progress import progress_reporter
+from mockapi.http.logs import configure_logging
+from mockapi.http.protocol import protocol_class
 from mockapi.settings import Settings
-from mockapi.state import MockState
-from mockapi.store import Store
+from mockapi.state.faults import FaultRule
+from mockapi.state.mock import MockState
 from mockapi.watch import signature as watch_signature
 
 READY_PROJECTS_SHOWN = 5
@@ -281,14 +281,14 @@ class MockServer:
 
     def use_default_dataset(self) -> None:
         """Serve the built-in default dataset."""
-        from mockapi.loading import load_default_dataset
+        from mockapi.data.loading import load_default_dataset
 
         store = self.state.build(load_default_dataset(self.settings.now))
         self._on_loop(lambda: self.state.serve(store))
 
     def use_generated(self, seed: int, projects: int = 3, backups_per_project: int = 30) -> None:
         """Serve generated data (made for the clock's now)."""
-        from mockapi.generate import GenerationOptions, generate
+        from mockapi.data.generate import GenerationOptions, generate
 
         options = GenerationOptions(seed, projects, backups_per_project, self.state.clock.now())
         store = self.state.build(generate(options))

@@ -26,11 +26,11 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from mockapi.auth import AuthMode
-from mockapi.clock import DEFAULT_NOW, ClockMode
-from mockapi.faults import FaultRule
+from mockapi.backups.clock import DEFAULT_NOW, ClockMode
+from mockapi.http.auth import AuthMode
 from mockapi.ids import UUID_PATTERN
 from mockapi.numbers import IntegerRange
+from mockapi.state.faults import FaultRule
 from mockapi.timestamps import format_timestamp
 
 ENV_PREFIX = "MOCKAPI_"

@@ -13,11 +13,11 @@ from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
 
-from mockapi.dataset import DatasetError
-from mockapi.fixtures import expand_paths
-from mockapi.loading import load_dataset
+from mockapi.backups.dataset import DatasetError
+from mockapi.data.fixtures import expand_paths
+from mockapi.data.loading import load_dataset
 from mockapi.settings import Settings
-from mockapi.state import MockState
+from mockapi.state.mock import MockState
 
 log = logging.getLogger("mockapi")
 Signature = tuple[tuple[str, int, int], ...]

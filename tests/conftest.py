@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from hypothesis import settings
 
 from mockapi import Dataset, Settings, create_app
-from mockapi.dataset import combine
-from mockapi.fixtures import parse_document
+from mockapi.backups.dataset import combine
+from mockapi.data.fixtures import parse_document
 from mockapi.query import _backup_query_cached
 from tests.support import SpecClient, backup_id
 

@@ -637,8 +637,8 @@ def test_a_moved_expiry_decides_when_a_backup_disappears(api: SpecClient) -> Non
 def test_loaded_backups_already_expired_stay_until_the_clock_passes_an_expiry(
     make_api: Callable[..., SpecClient],
 ) -> None:
-    from mockapi.dataset import combine
-    from mockapi.fixtures import parse_document
+    from mockapi.backups.dataset import combine
+    from mockapi.data.fixtures import parse_document
 
     backups = [
         {

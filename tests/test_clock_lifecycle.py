@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from mockapi import lifecycle as life
-from mockapi.clock import Clock, ClockError, ClockMode
+from mockapi.backups import lifecycle as life
+from mockapi.backups.clock import Clock, ClockError, ClockMode
 from tests.support import TOKEN, SpecClient, backup_id
 
 START = "2026-01-30T12:00:00.000Z"

@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from mockapi.archive import PLACEHOLDER_ORIGIN
-from mockapi.loading import load_default_dataset
+from mockapi.backups.archive import PLACEHOLDER_ORIGIN
+from mockapi.data.loading import load_default_dataset
 from tests.support import SpecClient, backup_id, numbers
 
 LIST = "/v2/projects/p-tbl001/backups"

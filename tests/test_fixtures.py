@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from mockapi.backups.dataset import DatasetError
 from mockapi.cli import main
-from mockapi.dataset import DatasetError
-from mockapi.loading import load_dataset
+from mockapi.data.loading import load_dataset
 from mockapi.settings import Settings
 from tests.conftest import TABLE_DOCUMENT
 from tests.support import SpecClient

@@ -27,9 +27,9 @@ from schemathesis.config import SchemathesisConfig
 from starlette.testclient import TestClient
 
 from mockapi import Settings, create_app
-from mockapi.dataset import combine
-from mockapi.generate import GenerationOptions, generate
-from mockapi.loading import load_default_dataset
+from mockapi.backups.dataset import combine
+from mockapi.data.generate import GenerationOptions, generate
+from mockapi.data.loading import load_default_dataset
 from tests.support import SpecClient, merged_spec
 
 EXAMPLES = int(os.environ.get("MOCKAPI_FUZZ_EXAMPLES", "40"))

@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
+from mockapi.backups.lifecycle import ttl_ms
 from mockapi.cli import main
-from mockapi.fixtures import load_fixtures
-from mockapi.generate import GenerationOptions, generate, to_document
-from mockapi.lifecycle import ttl_ms
+from mockapi.data.fixtures import load_fixtures
+from mockapi.data.generate import GenerationOptions, generate, to_document
 from tests.support import SpecClient
 
 ROOT = Path(__file__).parent.parent

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from mockapi import MockServer, Settings
-from mockapi.loading import load_default_dataset
-from mockapi.protocol import DISCARD_SECONDS
+from mockapi.data.loading import load_default_dataset
+from mockapi.http.protocol import DISCARD_SECONDS
 from tests.support import TOKEN, SpecClient
 
 LIST = "/v2/projects/p-kbuygq/backups"

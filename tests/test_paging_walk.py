@@ -18,8 +18,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockapi import Settings, create_app
-from mockapi.dataset import Dataset, combine
-from mockapi.generate import GenerationOptions, generate
+from mockapi.backups.dataset import Dataset, combine
+from mockapi.data.generate import GenerationOptions, generate
 from mockapi.timestamps import format_epoch_ms
 from tests.support import SpecClient, pagination
 

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from mockapi.dataset import combine
-from mockapi.fixtures import parse_document
-from mockapi.loading import load_default_dataset
-from mockapi.project_documents import LIST_ITEM_FIELDS
+from mockapi.backups.dataset import combine
+from mockapi.backups.project_documents import LIST_ITEM_FIELDS
+from mockapi.data.fixtures import parse_document
+from mockapi.data.loading import load_default_dataset
 from tests.conftest import EMPTY_PROJECT, OTHER_PROJECT, TABLE_PROJECT
 from tests.support import SpecClient, pagination
 

@@ -142,7 +142,7 @@ def test_dataset_fixture_override(pytester: pytest.Pytester) -> None:
     pytester.makeconftest(
         """
         import pytest
-        from mockapi.generate import GenerationOptions, generate
+        from mockapi.data.generate import GenerationOptions, generate
 
         @pytest.fixture(scope="session")
         def mockapi_dataset():

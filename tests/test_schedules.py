@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from mockapi.dataset import Dataset, combine
-from mockapi.fixtures import parse_document
-from mockapi.loading import load_default_dataset
+from mockapi.backups.dataset import Dataset, combine
+from mockapi.data.fixtures import parse_document
+from mockapi.data.loading import load_default_dataset
 from tests.conftest import TABLE_PROJECT
 from tests.support import SpecClient, backup_id
 

@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from mockapi import Settings, create_app
-from mockapi.dataset import combine
-from mockapi.fixtures import parse_document
+from mockapi.backups.dataset import combine
+from mockapi.data.fixtures import parse_document
 from tests.support import SpecClient
 
 SECOND = 1000

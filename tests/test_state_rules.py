@@ -16,9 +16,9 @@ import httpx2
 import pytest
 
 from mockapi import MockServer, Settings, create_app
-from mockapi.clock import ClockError
-from mockapi.dataset import Dataset, ProjectInfo
-from mockapi.loading import load_default_dataset
+from mockapi.backups.clock import ClockError
+from mockapi.backups.dataset import Dataset, ProjectInfo
+from mockapi.data.loading import load_default_dataset
 from mockapi.timestamps import format_epoch_ms
 from mockapi.watch import reload_once
 from tests.support import TOKEN, SpecClient, backup_id

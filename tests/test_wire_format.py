@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from mockapi.dataset import combine
-from mockapi.fixtures import parse_document
+from mockapi.backups.dataset import combine
+from mockapi.data.fixtures import parse_document
 from tests.support import SpecClient
 
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
@@ -36,7 +36,7 @@ def walk(value: Any, key: str = "") -> Iterator[tuple[str, Any]]:
 
 @pytest.fixture
 def default_api(make_api: Callable[..., SpecClient]) -> SpecClient:
-    from mockapi.loading import load_default_dataset
+    from mockapi.data.loading import load_default_dataset
 
     return make_api(load_default_dataset())
 

@@ -13,11 +13,11 @@ from mockapi.api.bodies import (
     parse_body,
 )
 from mockapi.api.core import Call, Operation
+from mockapi.backups.lifecycle import DAY_MS
+from mockapi.backups.store import Page
 from mockapi.errors import FieldError, ValidationFailed
-from mockapi.lifecycle import DAY_MS
+from mockapi.http.responses import NO_CONTENT, Reply, object_reply, page_reply
 from mockapi.query import parse_backup_query
-from mockapi.responses import NO_CONTENT, Reply, object_reply, page_reply
-from mockapi.store import Page
 from mockapi.timestamps import format_epoch_ms, to_ms
 
 MIN_EXPIRATION_MS = 7 * DAY_MS

@@ -14,9 +14,9 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
 from pydantic import Field as _Field
 
+from mockapi.backups.lifecycle import check_cron, check_ttl
 from mockapi.errors import FieldError, InvalidValue, ValidationFailed
 from mockapi.ids import UUID, json_type
-from mockapi.lifecycle import check_cron, check_ttl
 
 _RFC3339 = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?"

@@ -18,8 +18,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockapi.api.bodies import NO_BODY
-from mockapi.auth import Authenticator
-from mockapi.cors import Cors, origin_of
+from mockapi.backups.store import Store
 from mockapi.errors import (
     ApiError,
     Conflict,
@@ -31,13 +30,14 @@ from mockapi.errors import (
     error_for_status,
     render_error,
 )
-from mockapi.faults import Outcome, parse_prefer
-from mockapi.logs import AccessLog
-from mockapi.reading import ClientGone, parse_json, read_limited
-from mockapi.responses import Reply
+from mockapi.http.auth import Authenticator
+from mockapi.http.cors import Cors, origin_of
+from mockapi.http.logs import AccessLog
+from mockapi.http.reading import ClientGone, parse_json, read_limited
+from mockapi.http.responses import Reply
 from mockapi.settings import Settings, SkipPrecedence, UnknownIdMode, UnknownProjectMode
-from mockapi.state import MockState
-from mockapi.store import Store
+from mockapi.state.faults import Outcome, parse_prefer
+from mockapi.state.mock import MockState
 
 API_PREFIX = "/v2/"
 CLOSE = (b"connection", b"close")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from mockapi.api import resources
 from mockapi.api.bodies import CreateExport, parse_body
 from mockapi.api.core import Call, Operation
-from mockapi.archive import build_archive
+from mockapi.backups.archive import build_archive
 from mockapi.errors import NotFound
-from mockapi.responses import NO_CONTENT, Reply
+from mockapi.http.responses import NO_CONTENT, Reply
 
 DOWNLOAD_PREFIX = "/_mockapi/exports/"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from mockapi.api import resources
 from mockapi.api.core import Call, Operation
+from mockapi.http.responses import Reply, object_reply, page_reply
 from mockapi.query import parse_project_query
-from mockapi.responses import Reply, object_reply, page_reply
 
 
 def get_project(call: Call) -> Reply:

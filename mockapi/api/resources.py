@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from mockapi.api.core import Call
+from mockapi.backups.store import ProjectRecord
 from mockapi.errors import ApiError, FieldError, NotFound, PermissionDenied, ValidationFailed
 from mockapi.ids import UUID
 from mockapi.settings import UnknownIdMode, UnknownProjectMode
-from mockapi.store import ProjectRecord
 
 
 def unknown_project(call: Call) -> ApiError:

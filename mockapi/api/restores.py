@@ -5,10 +5,10 @@ from __future__ import annotations
 from mockapi.api import resources
 from mockapi.api.bodies import Restore, RestorePathDeprecated, parse_body
 from mockapi.api.core import Call, Operation
-from mockapi.contents import backup_path, database_dumps
+from mockapi.backups.contents import backup_path, database_dumps
 from mockapi.errors import FieldError, NotFound, ValidationFailed
+from mockapi.http.responses import NO_CONTENT, Reply, object_reply
 from mockapi.query import QueryReader
-from mockapi.responses import NO_CONTENT, Reply, object_reply
 
 
 def restore(call: Call) -> Reply:

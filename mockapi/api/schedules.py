@@ -7,9 +7,9 @@ import orjson
 from mockapi.api import resources
 from mockapi.api.bodies import CreateSchedule, UpdateSchedule, parse_body
 from mockapi.api.core import Call, Operation
+from mockapi.backups.lifecycle import is_daily_once
 from mockapi.errors import FieldError, ValidationFailed
-from mockapi.lifecycle import is_daily_once
-from mockapi.responses import NO_CONTENT, Reply, object_reply
+from mockapi.http.responses import NO_CONTENT, Reply, object_reply
 
 
 def list_schedules(call: Call) -> Reply:

@@ -19,12 +19,12 @@ from typing import Any
 
 import orjson
 
-from mockapi import lifecycle as life
-from mockapi.archive import PLACEHOLDER_ORIGIN, SUFFIXES, checksum
-from mockapi.dataset import Dataset, DatasetError, ProjectInfo, combine
+from mockapi.backups import lifecycle as life
+from mockapi.backups.archive import PLACEHOLDER_ORIGIN, SUFFIXES, checksum
+from mockapi.backups.dataset import Dataset, DatasetError, ProjectInfo, combine
+from mockapi.backups.project_documents import list_item, project_document
 from mockapi.errors import NotFound, PreconditionFailed
 from mockapi.ids import uuid_from_bits, uuid_from_text
-from mockapi.project_documents import list_item, project_document
 from mockapi.query import BackupQuery, Paging, ProjectQuery
 from mockapi.timestamps import format_epoch_ms, parse_ms
 

@@ -9,18 +9,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from mockapi.clock import Clock
-from mockapi.dataset import Dataset, DatasetError, ProjectInfo, combine
+from mockapi.backups.clock import Clock
+from mockapi.backups.dataset import Dataset, DatasetError, ProjectInfo, combine
+from mockapi.backups.lifecycle import Durations
+from mockapi.backups.store import Store, StoreConfig
+from mockapi.data.fixtures import FixtureError, parse_document
 from mockapi.errors import Conflict
-from mockapi.faults import FaultRule, FaultRules
-from mockapi.fixtures import FixtureError, parse_document
-from mockapi.journal import Journal
-from mockapi.lifecycle import Durations
-from mockapi.ratelimit import RateLimiter
+from mockapi.http.ratelimit import RateLimiter
+from mockapi.http.tracing import TraceIds
 from mockapi.settings import Settings
-from mockapi.store import Store, StoreConfig
+from mockapi.state.faults import FaultRule, FaultRules
+from mockapi.state.journal import Journal
 from mockapi.timestamps import format_epoch_ms
-from mockapi.tracing import TraceIds
 
 
 def store_config(settings: Settings, public_url: str) -> StoreConfig:

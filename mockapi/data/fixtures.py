@@ -11,8 +11,8 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
-from mockapi.dataset import Dataset, DatasetError, ProjectInfo, combine
-from mockapi.models import Project, ProjectBackup, ProjectBackupSchedule, WireModel
+from mockapi.backups.dataset import Dataset, DatasetError, ProjectInfo, combine
+from mockapi.data.models import Project, ProjectBackup, ProjectBackupSchedule, WireModel
 
 MAX_REPORTED_ERRORS = 20
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from mockapi import lifecycle as life
-from mockapi.archive import PLACEHOLDER_ORIGIN, checksum
-from mockapi.clock import DEFAULT_NOW
-from mockapi.dataset import Dataset, ProjectInfo
+from mockapi.backups import lifecycle as life
+from mockapi.backups.archive import PLACEHOLDER_ORIGIN, checksum
+from mockapi.backups.clock import DEFAULT_NOW
+from mockapi.backups.dataset import Dataset, ProjectInfo
 from mockapi.ids import SHORT_ID_ALPHABET, uuid_from_bits
 from mockapi.timestamps import format_epoch_ms, to_ms
 

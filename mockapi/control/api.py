@@ -17,8 +17,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from starlette.concurrency import run_in_threadpool
 
 from mockapi.api.bodies import DateTime, field_errors
-from mockapi.clock import ClockError
-from mockapi.dataset import Dataset
+from mockapi.backups.clock import ClockError
+from mockapi.backups.dataset import Dataset
+from mockapi.backups.store import Store
+from mockapi.data.generate import GenerationOptions, generate
+from mockapi.data.loading import load_default_dataset
 from mockapi.errors import (
     BadRequest,
     FieldError,
@@ -26,14 +29,11 @@ from mockapi.errors import (
     PermissionDenied,
     ValidationFailed,
 )
-from mockapi.faults import FaultRule
-from mockapi.generate import GenerationOptions, generate
-from mockapi.loading import load_default_dataset
+from mockapi.http.reading import ClientGone, parse_json, read_limited
 from mockapi.numbers import IntegerRange
-from mockapi.reading import ClientGone, parse_json, read_limited
 from mockapi.settings import Settings
-from mockapi.state import MockState
-from mockapi.store import Store
+from mockapi.state.faults import FaultRule
+from mockapi.state.mock import MockState
 from mockapi.timestamps import format_epoch_ms
 
 CONTROL_PREFIX = "/_mockapi"

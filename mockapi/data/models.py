@@ -18,7 +18,7 @@ from pydantic import (
     model_validator,
 )
 
-from mockapi.lifecycle import check_cron, check_ttl
+from mockapi.backups.lifecycle import check_cron, check_ttl
 from mockapi.timestamps import format_timestamp
 
 SHORT_ID_PATTERN = r"^p-[a-z0-9]{6}$"

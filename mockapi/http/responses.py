@@ -7,7 +7,7 @@ from typing import Any
 
 import orjson
 
-from mockapi.store import Page
+from mockapi.backups.store import Page
 
 
 @dataclass(frozen=True, slots=True)

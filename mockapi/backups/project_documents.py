@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from mockapi.dataset import ProjectInfo
+from mockapi.backups.dataset import ProjectInfo
+from mockapi.backups.lifecycle import DAY_MS, HOUR_MS
 from mockapi.ids import short_id_from_text, uuid_from_text
-from mockapi.lifecycle import DAY_MS, HOUR_MS
 from mockapi.timestamps import format_epoch_ms
 
 _CLUSTERS = ("espelkamp", "fiestel", "lombardi", "minden")

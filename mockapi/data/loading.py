@@ -10,11 +10,11 @@ from typing import Any
 
 import orjson
 
-from mockapi.clock import DEFAULT_NOW
-from mockapi.dataset import Dataset, DatasetError, ProjectInfo, combine
-from mockapi.fixtures import FixtureError, load_fixtures, parse_document
-from mockapi.generate import GenerationOptions, generate
-from mockapi.lifecycle import DAY_MS
+from mockapi.backups.clock import DEFAULT_NOW
+from mockapi.backups.dataset import Dataset, DatasetError, ProjectInfo, combine
+from mockapi.backups.lifecycle import DAY_MS
+from mockapi.data.fixtures import FixtureError, load_fixtures, parse_document
+from mockapi.data.generate import GenerationOptions, generate
 from mockapi.settings import Settings
 from mockapi.timestamps import format_epoch_ms, parse_ms, to_ms
 

@@ -1,0 +1,1 @@
+"""The backup domain: backups, exports, restores, schedules, time; no HTTP."""

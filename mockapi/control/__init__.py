@@ -1,0 +1,1 @@
+"""The control API under /_mockapi/: data, clock, journal, faults, the console."""

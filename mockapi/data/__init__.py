@@ -1,0 +1,1 @@
+"""Where data comes from: fixture files, generation, the default dataset."""

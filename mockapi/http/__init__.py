@@ -1,0 +1,1 @@
+"""The wire: protocol limits, reading bodies, auth, rate limits, CORS, trace ids, logs."""

@@ -1,0 +1,1 @@
+"""The running mock: which store is served, its clock, journal and fault rules."""
