@@ -11,9 +11,9 @@ if TYPE_CHECKING:
     from mockapi.backups.clock import ClockMode
     from mockapi.backups.dataset import Dataset, DatasetError, ProjectInfo
     from mockapi.http.auth import AuthMode
+    from mockapi.http.faults import FaultRule
     from mockapi.server import MockServer
     from mockapi.settings import Settings, UnknownProjectMode
-    from mockapi.state.faults import FaultRule
 
 try:
     __version__ = version("mockapi")
@@ -27,7 +27,7 @@ _EXPORTS = {
     "ClockMode": "mockapi.backups.clock",
     "Dataset": "mockapi.backups.dataset",
     "DatasetError": "mockapi.backups.dataset",
-    "FaultRule": "mockapi.state.faults",
+    "FaultRule": "mockapi.http.faults",
     "MockServer": "mockapi.server",
     "ProjectInfo": "mockapi.backups.dataset",
     "Settings": "mockapi.settings",

@@ -23,10 +23,10 @@ from mockapi.backups.dataset import Dataset, ProjectInfo
 from mockapi.backups.store import Store
 from mockapi.data.loading import load_dataset
 from mockapi.data.progress import progress_reporter
+from mockapi.http.faults import FaultRule
 from mockapi.http.logs import configure_logging
 from mockapi.http.protocol import protocol_class
 from mockapi.settings import Settings
-from mockapi.state.faults import FaultRule
 from mockapi.state.mock import MockState
 from mockapi.watch import signature as watch_signature
 

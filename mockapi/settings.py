@@ -28,9 +28,9 @@ from pydantic_settings import (
 
 from mockapi.backups.clock import DEFAULT_NOW, ClockMode
 from mockapi.http.auth import AuthMode
+from mockapi.http.faults import FaultRule
 from mockapi.ids import UUID_PATTERN
 from mockapi.numbers import IntegerRange
-from mockapi.state.faults import FaultRule
 from mockapi.timestamps import format_timestamp
 
 ENV_PREFIX = "MOCKAPI_"

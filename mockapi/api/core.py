@@ -32,11 +32,11 @@ from mockapi.errors import (
 )
 from mockapi.http.auth import Authenticator
 from mockapi.http.cors import Cors, origin_of
+from mockapi.http.faults import Outcome, parse_prefer
 from mockapi.http.logs import AccessLog
 from mockapi.http.reading import ClientGone, parse_json, read_limited
 from mockapi.http.responses import Reply
 from mockapi.settings import Settings, SkipPrecedence, UnknownIdMode, UnknownProjectMode
-from mockapi.state.faults import Outcome, parse_prefer
 from mockapi.state.mock import MockState
 
 API_PREFIX = "/v2/"

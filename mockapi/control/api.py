@@ -29,10 +29,10 @@ from mockapi.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from mockapi.http.faults import FaultRule
 from mockapi.http.reading import ClientGone, parse_json, read_limited
 from mockapi.numbers import IntegerRange
 from mockapi.settings import Settings
-from mockapi.state.faults import FaultRule
 from mockapi.state.mock import MockState
 from mockapi.timestamps import format_epoch_ms
 

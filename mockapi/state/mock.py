@@ -15,10 +15,11 @@ from mockapi.backups.lifecycle import Durations
 from mockapi.backups.store import Store, StoreConfig
 from mockapi.data.fixtures import FixtureError, parse_document
 from mockapi.errors import Conflict
+from mockapi.http.faults import FaultRule
 from mockapi.http.ratelimit import RateLimiter
 from mockapi.http.tracing import TraceIds
 from mockapi.settings import Settings
-from mockapi.state.faults import FaultRule, FaultRules
+from mockapi.state.faults import FaultRules
 from mockapi.state.journal import Journal
 from mockapi.timestamps import format_epoch_ms
 
