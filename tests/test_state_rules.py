@@ -160,7 +160,7 @@ def test_the_data_snapshot_is_taken_when_asked_for() -> None:
     chunks = store.document_chunks()
     record = store.find("p-kbuygq")
     assert record is not None
-    store.create_schedule(record, "0 5 * * *", "7d", "made after the snapshot")
+    store.schedules.create(record, "0 5 * * *", "7d", "made after the snapshot")
     assert b"made after the snapshot" not in b"".join(chunks)
 
 

@@ -16,20 +16,20 @@ def create_export(call: Call) -> Reply:
     """POST .../export: Pending, then Exporting, then Completed with a download."""
     body = parse_body(CreateExport, call.body)
     _, _, backup = resources.backup(call)
-    call.store.create_export(backup["id"], body.format, body.password is not None)
+    call.store.exports.create(backup["id"], body.format, body.password is not None)
     return NO_CONTENT
 
 
 def delete_export(call: Call) -> Reply:
     """DELETE .../export."""
     _, _, backup = resources.backup(call)
-    call.store.delete_export(backup["id"])
+    call.store.exports.delete(backup["id"])
     return NO_CONTENT
 
 
 def download(call: Call) -> Reply:
     """The archive of a completed export; its SHA-256 is the export's sha256Checksum."""
-    found = call.store.download(call.params["projectBackupId"], call.params["name"])
+    found = call.store.exports.download(call.params["projectBackupId"], call.params["name"])
     if found is None:
         raise NotFound("no completed export at this address (deleted, expired or not ready)")
     backup_id, project_id, fmt = found

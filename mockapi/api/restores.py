@@ -30,7 +30,7 @@ def restore(call: Call) -> Reply:
     databases = [d.model_dump() for d in body.databaseRestores or []]
     _check_dumps(databases, database_dumps(backup))
     path = body.pathRestore.model_dump(exclude_none=True) if body.pathRestore else None
-    call.store.restore(backup["id"], databases, path)
+    call.store.exports.restore(backup["id"], databases, path)
     return NO_CONTENT
 
 
@@ -56,7 +56,9 @@ def restore_path(call: Call) -> Reply:
     """The deprecated POST .../restore-path."""
     body = parse_body(RestorePathDeprecated, call.body)
     _, _, backup = resources.backup(call)
-    call.store.restore_path(backup["id"], body.sourcePath, body.targetPath, body.clearTargetPath)
+    call.store.exports.restore_path(
+        backup["id"], body.sourcePath, body.targetPath, body.clearTargetPath
+    )
     return NO_CONTENT
 
 

@@ -29,7 +29,7 @@ def create_schedule(call: Call) -> Reply:
     """POST /v2/projects/{projectId}/backup-schedules: at most hourly, ttl 7d to 365d."""
     body = parse_body(CreateSchedule, call.body)
     record = resources.project(call)
-    created = call.store.create_schedule(record, body.schedule, body.ttl, body.description)
+    created = call.store.schedules.create(record, body.schedule, body.ttl, body.description)
     return object_reply(created, 201)
 
 
@@ -51,14 +51,14 @@ def update_schedule(call: Call) -> Reply:
                 )
             ]
         )
-    call.store.update_schedule(schedule["id"], body.schedule, body.ttl, body.description)
+    call.store.schedules.update(schedule["id"], body.schedule, body.ttl, body.description)
     return NO_CONTENT
 
 
 def delete_schedule(call: Call) -> Reply:
     """DELETE /v2/project-backup-schedules/{projectBackupScheduleId}."""
     schedule = resources.schedule(call)
-    call.store.delete_schedule(schedule["id"])
+    call.store.schedules.delete(schedule["id"])
     return NO_CONTENT
 
 
