@@ -9,13 +9,21 @@ from mockapi.settings import Settings
 
 REPO = Path(__file__).parent.parent
 README = (REPO / "README.md").read_text()
+DOCS = {path.name: path.read_text() for path in sorted((REPO / "docs").glob("*.md"))}
 DOCKERFILE = (REPO / "Dockerfile").read_text()
 
 
-def test_readme_configuration_table_lists_every_setting() -> None:
+def test_settings_table_lists_every_setting() -> None:
+    table = DOCS["settings.md"]
     for name in Settings.model_fields:
-        assert f"`--{name.replace('_', '-')}`" in README, name
-        assert f"`MOCKAPI_{name.upper()}`" in README, name
+        assert f"`--{name.replace('_', '-')}`" in table, name
+        assert f"`MOCKAPI_{name.upper()}`" in table, name
+
+
+def test_readme_stays_a_front_door_linking_the_reference() -> None:
+    assert len(README.splitlines()) <= 350
+    for name in DOCS:
+        assert f"(docs/{name})" in README, name
 
 
 def test_readme_quick_start_has_exactly_the_two_commands() -> None:
@@ -61,12 +69,13 @@ def test_dockerfile_healthcheck_command_probes_the_health_endpoint() -> None:
     assert down.returncode != 0
 
 
-def test_every_test_the_readme_names_exists() -> None:
-    """Each README claim names the test that proves it; the names must not go stale."""
+def test_every_test_the_docs_name_exists() -> None:
+    """Each claim in the README and docs names the test that proves it; no name goes stale."""
     problems = []
-    named = re.findall(r"`(?:tests/)?(test_\w+\.py)(?:::(\w+))?`", README)
+    text = "\n".join([README, *DOCS.values()])
+    named = re.findall(r"`(?:tests/)?(test_\w+\.py)(?:::(\w+))?`", text)
     # `::name` right after a named file's test refers to that file.
-    for match in re.finditer(r"`(?:tests/)?(test_\w+\.py)::\w+`((?:, `::\w+`)+)", README):
+    for match in re.finditer(r"`(?:tests/)?(test_\w+\.py)::\w+`((?:, `::\w+`)+)", text):
         named += [(match[1], name) for name in re.findall(r"`::(\w+)`", match[2])]
     for file_name, test_name in named:
         path = REPO / "tests" / file_name
