@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -37,6 +36,7 @@ from mockapi.http.logs import AccessLog
 from mockapi.http.reading import ClientGone, parse_json, read_limited
 from mockapi.http.responses import Reply
 from mockapi.settings import Settings, SkipPrecedence, UnknownIdMode, UnknownProjectMode
+from mockapi.spec.routes import RouteTable
 from mockapi.state.mock import MockState
 
 API_PREFIX = "/v2/"
@@ -88,36 +88,19 @@ class Operation:
     writes: bool = False
     reads_body: bool = False
     authenticated: bool = True
-    pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", self.path)
-        # A trailing slash is answered directly, never redirected (clients break on 307s).
-        object.__setattr__(self, "pattern", re.compile(f"^{regex}/?$"))
+    # The body is handed over as it came (bytes), not parsed as JSON (forms, uploads).
+    raw_body: bool = False
 
 
-class Router:
-    """Paths to operations; the list of backups is tried first (it is the hot path)."""
-
-    def __init__(self, operations: list[Operation]) -> None:
-        self.routes: list[tuple[re.Pattern[str], dict[str, Operation]]] = []
-        by_path: dict[str, dict[str, Operation]] = {}
-        for operation in operations:
-            methods = by_path.setdefault(operation.path, {})
-            methods[operation.method] = operation
-            if operation.method == "GET":
-                methods["HEAD"] = operation
-        for operations_of_path in by_path.values():
-            pattern = next(iter(operations_of_path.values())).pattern
-            self.routes.append((pattern, operations_of_path))
-
-    def match(self, path: str) -> tuple[dict[str, Operation], dict[str, str]] | None:
-        """The operations of the path and its parameters, or None."""
-        for pattern, methods in self.routes:
-            found = pattern.match(path)
-            if found is not None:
-                return methods, found.groupdict()
-        return None
+def route_table(operations: list[Operation]) -> RouteTable[Operation]:
+    """Paths to operations; the first operation of a path and method wins, and every GET
+    answers HEAD too."""
+    table: RouteTable[Operation] = RouteTable()
+    for operation in operations:
+        table.add(operation.path, operation.method, operation)
+        if operation.method == "GET":
+            table.add(operation.path, "HEAD", operation)
+    return table
 
 
 class Dropped(Exception):
@@ -140,7 +123,7 @@ class ApiApp:
         self.app = app
         self.cors = cors
         self.state = state
-        self.router = Router(operations)
+        self.router = route_table(operations)
         self.prefixes = prefixes
         self.config = ApiConfig.of(settings)
         self.authenticator = Authenticator(settings.auth, settings.tokens)
@@ -211,13 +194,13 @@ class ApiApp:
         method = scope["method"]
         body: bytes | None = None
         try:
-            found = self.router.match(scope["path"])
+            found = self.router.match(scope["path"], method)
             if found is None:
                 raise NoRoute()
-            methods, params = found
+            methods, params = found.methods, found.params
             operation = methods.get(method)
             if operation is None:
-                allowed = ", ".join(methods)
+                allowed = ", ".join(self.router.allowed(scope["path"]))
                 raise MethodNotAllowed(
                     f"{method} is not allowed on {scope['path']}; allowed: {allowed}",
                     headers={"Allow": allowed},
@@ -249,7 +232,7 @@ class ApiApp:
             if operation.reads_body:
                 body = await self._read_body(scope, receive)
                 state.check_generation(generation)
-                parsed = _parse_json(body)
+                parsed = body if operation.raw_body else _parse_json(body)
             store = state.current()
             if operation.writes:
                 store = state.writable()
