@@ -1,0 +1,317 @@
+"""Word pools for realistic values: people, companies and places from a seeded Faker, and short
+curated lists of what mittwald's own data holds (apps, images, cron lines, clusters).
+
+Faker is imported on first use (it costs ~0.1 s) and each pool is drawn from its own fixed
+seed, so a pool never depends on which pool was built first. Values then pick from pools by
+their place's hash; nothing here keeps generated values.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+_POOL_SIZE = 240
+_TRANSLIT = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
+)
+_LEGAL_FORMS = re.compile(
+    r"\b(GmbH|AG|KG|OHG|GbR|mbH|e\.?\s?V\.?|KGaA|UG|Co\.?|Ltd\.?|Inc\.?|LLC|PLC|Group|and Sons|"
+    r"Stiftung|& ?|und|,)",
+    re.IGNORECASE,
+)
+# Words that would read as a placeholder where a real value is expected.
+_PLACEHOLDERS = {"string", "lorem", "ipsum", "dolor", "test", "example", "foo", "bar", "null"}
+
+
+def _unique(values: list[str], size: int) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for value in values:
+        if value and value.lower() not in _PLACEHOLDERS:
+            seen.setdefault(value, None)
+        if len(seen) == size:
+            break
+    return tuple(seen)
+
+
+def _draw(locale: str, seed: int, method: str, size: int = _POOL_SIZE) -> tuple[str, ...]:
+    from faker import Faker
+
+    fake = Faker(locale)
+    fake.seed_instance(seed)
+    produce = getattr(fake, method)
+    return _unique([str(produce()) for _ in range(size * 4)], size)
+
+
+@cache
+def first_names() -> tuple[str, ...]:
+    """Given names, mostly German (mittwald's customers), some English."""
+    return _draw("de_DE", 11, "first_name", 180) + _draw("en_US", 12, "first_name", 60)
+
+
+@cache
+def last_names() -> tuple[str, ...]:
+    """Family names, mostly German, some English."""
+    return _draw("de_DE", 13, "last_name", 180) + _draw("en_US", 14, "last_name", 60)
+
+
+@cache
+def companies() -> tuple[str, ...]:
+    """Company names ("Zahn GmbH", "Eberth Haering AG & Co. KG")."""
+    return _draw("de_DE", 15, "company", 200) + _draw("en_US", 16, "company", 40)
+
+
+@cache
+def cities() -> tuple[str, ...]:
+    """German towns and cities."""
+    return _draw("de_DE", 17, "city")
+
+
+@cache
+def streets() -> tuple[str, ...]:
+    """German street names."""
+    return _draw("de_DE", 18, "street_name")
+
+
+@cache
+def words() -> tuple[str, ...]:
+    """Plain English words (for slugs and tags), none that reads as a placeholder."""
+    return tuple(w for w in _draw("en_US", 19, "word", 400) if len(w) >= 4 and w.isalpha())
+
+
+def slug(text: str) -> str:
+    """A lowercase DNS-safe slug of a name: umlauts transliterated, legal forms dropped."""
+    text = _LEGAL_FORMS.sub(" ", text.translate(_TRANSLIT))
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return text[:40].strip("-") or "web"
+
+
+def ascii_name(text: str) -> str:
+    """A name as it may appear in an e-mail's local part (lowercase ASCII, dots kept)."""
+    plain = unicodedata.normalize("NFKD", text.translate(_TRANSLIT)).encode("ascii", "ignore")
+    return re.sub(r"[^a-z0-9.]+", "", plain.decode().lower()) or "kontakt"
+
+
+APPS = (
+    "WordPress",
+    "Shopware",
+    "TYPO3",
+    "Nextcloud",
+    "Joomla!",
+    "Drupal",
+    "Matomo",
+    "Contao",
+    "Magento",
+    "Grav",
+    "Static HTML",
+    "PHP",
+    "Node.js",
+    "Python",
+)
+APP_DIRS = ("wordpress", "shop", "typo3", "nextcloud", "blog", "website", "mainApp", "staging")
+CLUSTERS = ("espelkamp", "minden", "luebbecke", "rahden", "bielefeld")
+TLDS = ("de", "de", "de", "de", "com", "net", "shop", "eu", "org", "online")
+MAIL_PROVIDERS = ("gmail.com", "web.de", "gmx.de", "posteo.de", "t-online.de", "outlook.com")
+PROJECT_KINDS = ("Shop", "Website", "Blog", "Intranet", "Staging", "Landing page", "Portal")
+IMAGES = (
+    "mysql:8.0",
+    "mariadb:11.4",
+    "postgres:16-alpine",
+    "redis:7.2",
+    "nginx:1.27-alpine",
+    "httpd:2.4",
+    "wordpress:6.6-apache",
+    "node:20-alpine",
+    "python:3.12-slim",
+    "louislam/uptime-kuma:1",
+    "grafana/grafana:11.1.0",
+    "mailhog/mailhog:v1.0.1",
+    "n8nio/n8n:1.52.1",
+)
+TEMPLATES = ("mysql", "postgres", "redis", "uptime-kuma", "wordpress", "n8n", "grafana", "nginx")
+SERVICE_NAMES = ("mysql-db", "web", "redis-cache", "worker", "nginx", "app", "uptime-kuma")
+VOLUME_NAMES = ("mysql-volume", "data", "uploads", "redis-data", "config", "postgres-data")
+CRON_LINES = (
+    "*/5 * * * *",
+    "*/15 * * * *",
+    "0 * * * *",
+    "30 2 * * *",
+    "0 3 * * *",
+    "15 4 * * *",
+    "0 6 * * 1",
+    "45 23 * * *",
+    "0 0 1 * *",
+    "*/10 8-18 * * 1-5",
+)
+INTERPRETERS = ("/usr/bin/php", "/usr/bin/bash", "/usr/bin/node", "/usr/bin/python3")
+CRON_SCRIPTS = ("cron.php", "bin/console", "artisan", "scripts/cleanup.sh", "wp-cron.php")
+COMMANDS = (
+    "php bin/console scheduled-task:run",
+    "php artisan schedule:run",
+    "wp cron event run --due-now",
+    "/usr/local/bin/backup.sh",
+    "node dist/worker.js",
+    "python3 manage.py clearsessions",
+)
+CRON_DESCRIPTIONS = (
+    "WordPress cron",
+    "Clear cache",
+    "Import products",
+    "Send newsletter queue",
+    "Sitemap erzeugen",
+    "Nightly cleanup",
+    "Sync stock levels",
+    "Rotate logs",
+    "Shopware scheduled tasks",
+    "Datenbank optimieren",
+)
+DATABASE_DESCRIPTIONS = (
+    "WordPress database",
+    "Shop database",
+    "Staging DB",
+    "Datenbank für TYPO3",
+    "Nextcloud",
+    "Matomo analytics",
+    "Main database",
+    "Testumgebung",
+    "Newsletter tool",
+    "Legacy import",
+)
+APP_DESCRIPTIONS = (
+    "Corporate website",
+    "Online shop",
+    "Company blog",
+    "Staging",
+    "Intranet",
+    "Relaunch 2025",
+    "Landing page",
+    "Kundenportal",
+    "Documentation",
+    "Webshop (Produktion)",
+)
+BACKUP_DESCRIPTIONS = (
+    "before plugin update",
+    "before PHP upgrade",
+    "Nightly before deployment",
+    "vor dem Update",
+    "Sicherung vor Umzug",
+    "pre-deployment snapshot",
+    "Daily app backup",
+)
+TOKEN_DESCRIPTIONS = (
+    "CI deployment",
+    "Monitoring (read only)",
+    "Terraform",
+    "Backup script",
+    "mw CLI on my laptop",
+    "GitHub Actions",
+    "Agentur-Zugang",
+)
+GENERIC_DESCRIPTIONS = (
+    "Main website",
+    "Online shop",
+    "Staging environment",
+    "Customer portal",
+    "Internal tools",
+    "Marketing landing page",
+    "Produktion",
+    "Testsystem",
+    "Agency projects",
+    "Documentation site",
+    "Newsletter",
+    "Relaunch 2025",
+)
+CONVERSATION_TITLES = (
+    "Question about my invoice",
+    "SSL certificate is not renewed",
+    "Domain transfer to mittwald",
+    "Shop is slow since yesterday",
+    "Bitte um Rückruf",
+    "Mails landen im Spam",
+    "Upgrade to a larger tariff",
+    "PHP version for TYPO3 12",
+    "Cronjob fails with exit code 255",
+    "DNS settings for Microsoft 365",
+)
+MESSAGES = (
+    "Could you please check the DNS settings for our domain?",
+    "Vielen Dank, das Problem ist behoben.",
+    "The backup from last night is missing.",
+    "We would like to upgrade our project to more storage.",
+    "Please find the requested documents attached.",
+    "Können Sie mir sagen, warum der Cronjob fehlschlägt?",
+    "Thanks for the quick help!",
+    "Our shop shows a 502 error since this morning.",
+)
+STATUS_UPDATES = (
+    "CONVERSATION_CLOSED",
+    "CONVERSATION_REOPENED",
+    "CONVERSATION_ASSIGNED",
+    "CATEGORY_CHANGED",
+    "GROUP_CHANGED",
+)
+ERRORS = (
+    "Connection to the database timed out",
+    "wrong PHP version",
+    "Disk quota exceeded",
+    "Certificate could not be issued: DNS record missing",
+    "Composer install failed with exit code 1",
+    "The url httpsecurity is not a valid protocol",
+    "Permission denied",
+)
+REASONS = (
+    "Not needed anymore",
+    "Projekt wird nicht mehr benötigt",
+    "Moved to another provider",
+    "Consolidated into one project",
+    "Kulanz",
+    "The website for my temporary project is no longer needed",
+)
+EXTENSION_NAMES = (
+    "Ping Monitor",
+    "SEO Insights",
+    "Backup Assistant",
+    "Uptime Alerts",
+    "Image Optimizer",
+    "Cookie Consent",
+    "Invoice Sync",
+    "Status Page",
+)
+ARTICLE_NAMES = (
+    "proSpace lite",
+    "proSpace",
+    "Space-Server",
+    "Speicher für Hosting aller Art",
+    "Domain .de",
+    "Mail Archive",
+    "AI Hosting",
+)
+VARIANTS = ("Basic", "Pro", "Business", "Enterprise", "Starter")
+SYSTEM_SOFTWARE = ("php", "composer", "node", "imagemagick", "mysql-client", "redis-cli")
+USER_INPUTS = ("site_title", "admin_user", "admin_email", "admin_pass", "language", "shop_name")
+TAGS = ("wordpress", "shop", "seo", "backup", "monitoring", "cms", "analytics", "security")
+SCOPES = ("project:read", "project:write", "user:read", "customer:read", "domain:read", "mail:read")
+ROLES = ("owner", "member", "accountant", "external", "api_read", "api_write")
+FINALIZERS = ("database.mittwald.de/cleanup", "backup.mittwald.de/retain", "mittwald.de/billing")
+MIME_TYPES = ("image/png", "image/jpeg", "application/pdf", "image/webp", "text/plain")
+FILE_NAMES = ("screenshot.png", "invoice-2025-04.pdf", "logo.png", "me.jpeg", "error-log.txt")
+FILE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".pdf", ".webp")
+CHARSETS = ("utf8mb4", "utf8mb4", "utf8mb3", "latin1")
+COLLATIONS = ("utf8mb4_unicode_ci", "utf8mb4_general_ci", "utf8mb4_0900_ai_ci")
+MYSQL_VERSIONS = ("8.0", "8.4", "8.4", "5.7")
+REDIS_VERSIONS = ("7.2", "7.0", "6.2")
+REDIS_POLICIES = ("allkeys-lru", "volatile-lru", "noeviction", "allkeys-lfu")
+REGISTRIES = ("index.docker.io", "ghcr.io", "registry.gitlab.com", "quay.io")
+NAMESERVERS = ("ns1.agenturserver.de", "ns2.agenturserver.de", "ns3.agenturserver.de")
+TIMEZONES = ("Europe/Berlin", "Europe/Berlin", "Europe/Berlin", "Europe/Vienna", "Europe/Zurich")
+BROWSERS = ("Firefox", "Chrome", "Safari", "Edge")
+SYSTEMS = ("Mac OS", "Windows", "Linux", "iOS", "Android")
+DEVICES = ("Apple Macintosh", "Lenovo ThinkPad", "iPhone", "Dell XPS", "Pixel 8")
+ISSUERS = ("R11", "R10", "E6", "Let's Encrypt", "Sectigo RSA Domain Validation Secure Server CA")
+MACHINE_TYPES = ("shared.xlarge", "prospace.2cpu.4gb", "prospace.4cpu.8gb", "prospace.8cpu.16gb")
+BICS = ("DEUTDEDBBIE", "COBADEFFXXX", "WELADED1MIN", "GENODEM1MIN", "PBNKDEFFXXX", "SPKHDE2HXXX")
+PHONE_AREAS = ("30", "40", "89", "221", "521", "5772", "571", "170", "151", "160", "176")
+ENV_KEYS = ("MYSQL_DATABASE", "MYSQL_USER", "TZ", "APP_ENV", "PHP_MEMORY_LIMIT", "REDIS_HOST")
+TEXT_WORDS = ("Kundenservice", "Entwicklung", "Vertrieb", "Buchhaltung", "Marketing", "Support")
