@@ -315,3 +315,38 @@ BICS = ("DEUTDEDBBIE", "COBADEFFXXX", "WELADED1MIN", "GENODEM1MIN", "PBNKDEFFXXX
 PHONE_AREAS = ("30", "40", "89", "221", "521", "5772", "571", "170", "151", "160", "176")
 ENV_KEYS = ("MYSQL_DATABASE", "MYSQL_USER", "TZ", "APP_ENV", "PHP_MEMORY_LIMIT", "REDIS_HOST")
 TEXT_WORDS = ("Kundenservice", "Entwicklung", "Vertrieb", "Buchhaltung", "Marketing", "Support")
+AGGREGATES = ("project", "customer", "user", "app", "database", "domain", "container")
+CARD_BRANDS = ("visa", "mastercard", "amex")
+BUSINESS_FIELDS = (
+    "Handwerk",
+    "Gastronomie",
+    "Einzelhandel",
+    "IT-Dienstleistungen",
+    "Gesundheit",
+    "Immobilien",
+    "Tourismus",
+    "Steuerberatung",
+)
+COMPANY_TYPES = ("GmbH", "Einzelunternehmen", "UG (haftungsbeschränkt)", "AG", "GbR")
+TARGET_GROUPS = ("B2B", "B2C", "Privatkunden", "Geschäftskunden")
+WEBSITE_TYPES = ("Unternehmenswebsite", "Onlineshop", "Blog", "Landingpage", "Portfolio")
+PRODUCTS = ("Beratung", "Reparatur", "Catering", "Software", "Möbel", "Fahrräder", "Reisen")
+COUNTIES = ("Minden-Lübbecke", "Region Hannover", "Kreis Herford", "Landkreis München")
+SOCIAL_NETWORKS = ("facebook", "instagram", "linkedin", "xing", "youtube")
+AI_MODELS = ("gpt-oss-120b", "Mistral-Small-3.2-24B", "Qwen3-Coder-30B", "Llama-3.3-70B")
+SQL_QUERIES = (
+    "SELECT * FROM wp_options WHERE autoload = 'yes';",
+    "SELECT COUNT(*) FROM s_order;",
+    "UPDATE sessions SET expires = NOW();",
+)
+RESTART_POLICIES = ("always", "unless-stopped", "on-failure", "no")
+UNITS = ("GB", "GHz", "ms", "%", "Stück")
+SUGGESTIONS = ("a mittwald t-shirt", "dark mode for mStudio", "more PHP versions", "SSH for all")
+VARIANT_DESCRIPTIONS = ("For small projects", "Everything you need to grow", "For agencies")
+FRONTEND_FRAGMENTS = ("projectDashboard", "customerSettings", "appInstallationDetails")
+PARAMETER_NAMES = ("flags", "args", "options")
+MAP_WORDS = ("title", "height", "theme", "channel", "vendor", "homepage")
+ACTIVITY_FIELDS = ("description", "status", "name", "version", "enabled")
+STACK_SERVICES = ("mysql", "web", "redis", "worker", "nginx")
+KINDS = ("default", "standard", "custom", "basic", "extended")
+USER_INPUT_VALUES = ("Mein Blog", "admin", "de_DE", "Musterfirma Shop", "true", "en_US")

@@ -37,6 +37,7 @@ class Hint:
     parent: str = ""
     fmt: str | None = None
     example: Any = None
+    max_length: int | None = None
 
 
 # Which formats a shape of value satisfies (None: the schema names no format).
@@ -302,8 +303,21 @@ def jwt(d: Draw, o: int, h: Hint) -> str:
     return f"{head}.{body.decode().rstrip('=')}.{token(d, o, h).rstrip('=')}"
 
 
+def user_name(d: Draw, o: int, h: Hint) -> str:
+    return pools.ascii_name(first_name(o)).replace(".", "") + d.digits(2)
+
+
 def numeric_code(d: Draw, o: int, h: Hint) -> str:
     return d.digits(6)
+
+
+def token_or_code(d: Draw, o: int, h: Hint) -> str:
+    """A random token, or digits where the example shows a numeric code (`"123456"`)."""
+    if isinstance(h.example, str) and h.example.isdigit():
+        return d.digits(len(h.example))
+    if h.max_length is not None and h.max_length <= 16:
+        return d.digits(h.max_length)
+    return token(d, o, h)
 
 
 def auth_code(d: Draw, o: int, h: Hint) -> str:
@@ -452,6 +466,36 @@ def code_like(example: Any) -> bool:
     )
 
 
+def b64(d: Draw, o: int, h: Hint) -> str:
+    settings = f'{{"theme":"{d.pick(("dark", "light"))}","v":{d.below(9)}}}'
+    return base64.b64encode(settings.encode()).decode()
+
+
+def spam_entry(d: Draw, o: int, h: Hint) -> str:
+    """A sender a spam filter lists: a whole domain (`*@domain`) or one address."""
+    return f"*@{org_domain(o)}" if d.chance(0.4) else email(d, o, h)
+
+
+def care_of(d: Draw, o: int, h: Hint) -> str:
+    return f"c/o {first_name(o)} {last_name(o)}"
+
+
+def short_id_note(d: Draw, o: int, h: Hint) -> str:
+    return f'Short-ID: "p-{d.alnum(6)}"'
+
+
+def json_text(d: Draw, o: int, h: Hint) -> str:
+    return d.pick(('{"type":"string","minLength":3}', '{"type":"string","format":"email"}'))
+
+
+def response_body(d: Draw, o: int, h: Hint) -> str:
+    return d.pick(('{"status":"ok"}', '{"received":true}', ""))
+
+
+def last4(d: Draw, o: int, h: Hint) -> str:
+    return d.digits(4)
+
+
 def id_like(d: Draw, o: int, h: Hint) -> str:
     return shaped_example(d, o, h) if code_like(h.example) else uuid(d, o, h)
 
@@ -520,9 +564,13 @@ STRING_RULES: tuple[Rule, ...] = (
     Rule("iban", iban, note="German IBAN with valid check digits"),
     Rule("bic", C(pools.BICS)),
     Rule("vatId", vat_id),
+    Rule("addressPrefix", care_of, note="c/o First Last"),
+    Rule("county", C(pools.COUNTIES)),
     Rule("leitwegId", lambda d, o, h: f"{d.digits(3)}-{d.digits(5)}-{d.digits(2)}"),
     Rule("department", C(pools.TEXT_WORDS)),
     # E-mail, domains, hosts, URLs
+    Rule("blacklist|whitelist|blacklistEntries|whitelistEntries", spam_entry, note="*@domain"),
+    Rule("aggregate|domain", C(pools.AGGREGATES), r"Aggregate|parents|LogEntry"),
     Rule(
         ".*([eE]mail|[mM]ailAddress).*|address|originalAddress|forwardAddresses|"
         "targetDeliveryAddress|additionalEmailRecipients|comment",
@@ -538,6 +586,8 @@ STRING_RULES: tuple[Rule, ...] = (
     Rule("nameservers|nameServer", C(pools.NAMESERVERS), shape="host"),
     Rule(".*[Dd]omain|domainName|tld|commonName|fqdn", domain, shape="domain"),
     Rule("subject|dnsNames|cnameTarget", wildcard_domain, r"Certificate|Warning|CertSpec"),
+    Rule("domains|addedValues|removedValues|values", domain, r"Suggested|Replace", shape="domain"),
+    Rule("target", hostname, r"Subdomain", shape="host"),
     Rule(
         ".*[Hh]ostname|host|fqdn|mailServer|server", hostname, shape="host", note="*.project.space"
     ),
@@ -545,12 +595,14 @@ STRING_RULES: tuple[Rule, ...] = (
     Rule("webhookUrl|.*WebhookUrl|url", webhook_url, r"[Ww]ebhook", shape="uri"),
     Rule("iconUrl|imageUrl|avatarUrl|logoUrl", image_url, shape="uri"),
     Rule(
-        ".*(Url|URL|Uri|url|uri|[lL]ink)|homepage|website|origin|routeCalled|repository",
+        ".*(Url|URL|Uri|url|uri|[lL]ink)|urlTemplate|homepage|website|origin|routeCalled|"
+        "repository|screenshot",
         url,
         shape="uri",
         note="https://… on the object's domain",
     ),
-    Rule("ip|ipAddress|a|v4", ipv4, shape="ipv4"),
+    Rule("ip|ipAddress|a|v4|aRecords", ipv4, shape="ipv4"),
+    Rule("aaaaRecords", ipv6),
     Rule("accessIpMask", ip_mask, note="CIDR"),
     # Databases
     Rule("name", mysql_name, r"MySqlDatabase", note="mysql_xxxxxx"),
@@ -564,6 +616,10 @@ STRING_RULES: tuple[Rule, ...] = (
     Rule("maxMemory", C(("64Mi", "128Mi", "256Mi", "512Mi"))),
     Rule("maxMemoryPolicy", C(pools.REDIS_POLICIES)),
     Rule("additionalFlags", C(("--appendonly yes", "--maxmemory-samples 5", "--save 60 1000"))),
+    Rule("databases", mysql_name),
+    Rule("number", C(pools.MYSQL_VERSIONS), r"MySql"),
+    Rule("number", C(pools.REDIS_VERSIONS), r"Redis"),
+    Rule("query", C(pools.SQL_QUERIES)),
     Rule("databaseBackupDump", lambda d, o, h: f"dbdump-mysql-{d.digits(6)}"),
     # Apps, software, versions
     Rule("appName|name", C(pools.APPS), r"^App(Installation)?$|^App$", note="WordPress, TYPO3, …"),
@@ -581,6 +637,7 @@ STRING_RULES: tuple[Rule, ...] = (
     # Cronjobs and commands
     Rule("interval|cron|schedule", C(pools.CRON_LINES), note="cron expressions"),
     Rule("interpreter", C(pools.INTERPRETERS)),
+    Rule("interpreterTemplate", C(("php", "bash", "node"))),
     Rule("path|pathTemplate", cron_path, r"Cronjob"),
     Rule("command", C(pools.COMMANDS), r"Target|Cronjob"),
     Rule("parameters|parametersTemplate", C(("--quiet", "-c", "--env=prod", "cache:clear"))),
@@ -596,20 +653,55 @@ STRING_RULES: tuple[Rule, ...] = (
     Rule("volumes", volume_mount),
     Rule("volume", C(("/var/lib/mysql", "/data", "/var/www/html"))),
     Rule("templateId", C(pools.TEMPLATES)),
+    Rule("restartPolicy", C(pools.RESTART_POLICIES)),
+    Rule("serviceIdentifier", C(pools.STACK_SERVICES)),
+    Rule("namespace", C(("default", "app", "mittwald"))),
     Rule("serviceName|name", C(pools.SERVICE_NAMES), r"Service|Stack|services"),
     Rule("name", C(pools.VOLUME_NAMES), r"Volume"),
     Rule("prefix", lambda d, o, h: f"stack-{d.alnum(6)}"),
-    Rule("username", lambda d, o, h: pools.ascii_name(first_name(o)) + d.digits(2)),
+    Rule(
+        "username|providerUsername", lambda d, o, h: pools.ascii_name(first_name(o)) + d.digits(2)
+    ),
+    Rule("userName", short_id("sftp-"), r"Sftp", note="sftp-xxxxxx"),
+    Rule("userName", short_id("ssh-"), r"Ssh", note="ssh-xxxxxx"),
+    Rule("projectName", project_description),
+    Rule("providerName", C(("Strato", "IONOS", "All-Inkl", "Hetzner", "DomainFactory"))),
+    Rule("title", C(pools.USER_INPUTS), r"meta|additionalProperties"),
     Rule("user", C(("mysql", "www-data", "root", "node"))),
     # Files and paths
-    Rule("mimeType|mimeTypes|type", C(pools.MIME_TYPES), r"File|Upload|Avatar|rules|^$"),
+    Rule("mimeType|mimeTypes|type", C(pools.MIME_TYPES), r"(?i)File|Upload|Avatar|rules|^$"),
     Rule("fileName|filename|name", C(pools.FILE_NAMES), r"File|Asset"),
-    Rule("extensions", C(pools.FILE_EXTENSIONS), r"File|rules"),
+    Rule("extensions", C(pools.FILE_EXTENSIONS), r"(?i)File|rules"),
+    Rule("format", C(("tar", "zip")), r"Export"),
+    Rule("logFileLocation", C(("/var/log/app/install.log", "/html/.mittwald/update.log"))),
+    Rule("backendPathTemplate", C(("/index.php", "/public/index.php", "/web/app.php"))),
+    Rule("target", file_path, r"Path|Listing"),
     Rule("friendly(URL|Url)", lambda d, o, h: f"{uuid(d, o, h)}/{d.pick(pools.FILE_NAMES)}"),
     Rule(".*Home|Home", home_path),
     Rule(".*[Pp]ath|.*[Dd]irectory|directories|.*[Pp]aths|filepath", file_path),
     # Money and contracts
     Rule("currency", C(("EUR",))),
+    Rule("brand", C(pools.CARD_BRANDS)),
+    Rule("last4", last4),
+    Rule("invoiceNumber|correctionNumber", lambda d, o, h: f"RG{d.digits(7)}"),
+    Rule("additionalDescription", short_id_note),
+    Rule("invoiceFooter", lambda d, o, h: f"USt-IdNr.: DE{d.digits(9)}"),
+    Rule("articleType", C(("hosting", "domain", "server", "extension"))),
+    Rule("product|targetTariff", C(pools.ARTICLE_NAMES)),
+    Rule("unit", C(pools.UNITS)),
+    Rule("variantDescription", C(pools.VARIANT_DESCRIPTIONS)),
+    Rule(
+        "businessFields|categories|parentCategories",
+        C(pools.BUSINESS_FIELDS),
+        r"Lead|Template|categ",
+    ),
+    Rule("companyType", C(pools.COMPANY_TYPES)),
+    Rule("targetGroup", C(pools.TARGET_GROUPS)),
+    Rule("websiteType", C(pools.WEBSITE_TYPES)),
+    Rule("coreProduct", C(pools.PRODUCTS)),
+    Rule("developer", company_name),
+    Rule("network", C(pools.SOCIAL_NETWORKS)),
+    Rule("models|replacedBy|replacesModelNames|replacesModelName", C(pools.AI_MODELS)),
     Rule("hexColor", hex_color),
     Rule("machineType", C(pools.MACHINE_TYPES)),
     Rule("storage", storage_size, r"Spec|Server"),
@@ -623,7 +715,7 @@ STRING_RULES: tuple[Rule, ...] = (
     # Secrets and codes
     Rule(".*[Pp]assword", password, note="16-20 mixed characters"),
     Rule("jwt", jwt),
-    Rule(".*[Tt]oken|.*[Ss]ecret|access_token|refresh_token|code_verifier|barcode", token),
+    Rule(".*[Tt]oken|.*[Ss]ecret|access_token|refresh_token|code_verifier|barcode", token_or_code),
     Rule("multiFactorCode|code|supportCode", numeric_code, note="6 digits"),
     Rule("authCode|transferInAuthCode|authCode2", auth_code),
     Rule("publicKey", ssh_public_key, note="ssh-ed25519 AAAA…"),
@@ -633,6 +725,8 @@ STRING_RULES: tuple[Rule, ...] = (
     Rule("certificate|caBundle", pem("CERTIFICATE")),
     Rule("signingRequest", pem("CERTIFICATE REQUEST")),
     Rule("privateKey", pem("PRIVATE KEY")),
+    Rule(".*Base64|settingsString", b64),
+    Rule("accessTokenRetrievalKey|extensionInstanceSecret|secret", token),
     Rule("issuer", C(pools.ISSUERS)),
     Rule("txtRecord|entries|txt", txt_entry),
     # Devices and sessions
@@ -654,17 +748,37 @@ STRING_RULES: tuple[Rule, ...] = (
     Rule("message|messageContent|notes|note|text|plain|markdown", C(pools.MESSAGES)),
     Rule(".*[Ee]rror.*|inoperableReason|withdrawalReason", C(pools.ERRORS)),
     Rule("reason|explanation", C(pools.REASONS)),
+    Rule("suggestion", C(pools.SUGGESTIONS)),
+    Rule("schema|validationSchema", json_text),
+    Rule("responseBody", response_body),
+    Rule("responseHeaders", C(("content-type: application/json", "x-request-id: 4f2a"))),
+    Rule("statusCode", C(("200", "200", "201", "500"))),
+    Rule("lastChangeBy|domainOwnerData", full_name),
+    Rule("organizationalUnit", C(pools.TEXT_WORDS)),
+    Rule("service", C(("web", "mail"))),
+    Rule("purpose", C(("primary", "redirect", "mail"))),
+    Rule("bg", hex_color),
     Rule("tags|tag", C(pools.TAGS)),
     Rule("scopes|scope|allowedScopes|consentedScopes", C(pools.SCOPES)),
     Rule("roles|role|executingUserRoles|notificationRoles", C(pools.ROLES)),
     Rule("ttl", C(("7d", "14d", "30d")), r"Backup"),
     # Environment variables (keys of `environment`/`envs`)
-    Rule("environment|envs", env_value),
+    Rule("environment|envs|MYSQL_.*|[A-Z_]+", env_value),
     Rule("key", env_key, r"Env|env"),
+    Rule("value", env_value, r"Env"),
+    Rule("value", lambda d, o, h: str(d.pick((1, 2, 4, 8, 10, 50))), r"Attribute|Addon"),
+    Rule("value", full_name, r"HandleField"),
+    Rule("value", auth_code, r"AuthCode"),
+    Rule("value", C(("letsencrypt.org", "sectigo.com")), r"CAA", shape="domain"),
+    Rule("dataSource", C(("database", "static", "project"))),
+    Rule("value|defaultValue", C(pools.USER_INPUT_VALUES), r"UserInput|userInputs"),
+    Rule("reference|references", uuid),
+    Rule("section|step", C(("general", "admin", "database", "advanced"))),
     # General shapes by name, last
     Rule(".*Id|id|.*ID|.*Ids|.*Ref|.*RefId|refId|serial", id_like, shape="uuid", note="UUID"),
     Rule(".*[Nn]ame|name", label, note="two capitalised words"),
-    Rule("key|.*Key|type|kind|category|status|state|group.*", slug_word),
+    Rule("type|kind|category|status|state", C(pools.KINDS), note="neutral kinds"),
+    Rule("key|.*Key|group.*", slug_word),
 )
 
 
@@ -678,19 +792,39 @@ def string_maker(hint: Hint) -> tuple[Maker, str]:
     return word_phrase, "words"
 
 
+# How the keys of a map (additionalProperties) are named, by the map's name: a maker, or the
+# name of a reference list whose ids serve as keys (memberships keyed by project id).
+MAP_KEYS: tuple[tuple[str, Maker | str], ...] = (
+    ("environment|envs", env_key),
+    ("projectMemberships", "projectId"),
+    ("customerMemberships", "customerId"),
+    ("lockedBy|databases|systemSoftware|categoryUserPairs", uuid),
+    ("databaseUserIds", choice(("admin", "readonly", "default"))),
+    ("frontendFragments", choice(pools.FRONTEND_FRAGMENTS)),
+    ("parameters", choice(pools.PARAMETER_NAMES)),
+    ("changes", choice(pools.ACTIVITY_FIELDS)),
+    ("services", choice(pools.STACK_SERVICES)),
+    ("volumes", choice(pools.VOLUME_NAMES)),
+    ("additionalMetrics", choice(("pageSpeed", "seo", "accessibility", "uptime"))),
+    ("context", choice(("format", "limit", "pattern", "field"))),
+    ("settings", choice(("ttl", "grace", "backend"))),
+)
+
+
+def map_keys(name: str) -> Maker | str:
+    """The key maker (or reference list name) for a map held in the property `name`."""
+    for pattern, keys in MAP_KEYS:
+        if _full(pattern, name):
+            return keys
+    return choice(pools.MAP_WORDS)
+
+
 def word_phrase(d: Draw, o: int, h: Hint) -> str:
-    """Free text of two or three plain words (never a placeholder)."""
-    words = pools.words()
-    text = " ".join(d.pick(words) for _ in range(d.between(2, 3)))
-    return text[0].upper() + text[1:]
+    """A plain English word: what is left for a field no row knows (never a placeholder)."""
+    return d.pick(pools.words())
 
 
 # --- formats ---------------------------------------------------------------------------------
-
-
-def b64(d: Draw, o: int, h: Hint) -> str:
-    settings = f'{{"theme":"{d.pick(("dark", "light"))}","v":{d.below(9)}}}'
-    return base64.b64encode(settings.encode()).decode()
 
 
 FORMAT_MAKERS: dict[str, Maker] = {
@@ -747,7 +881,20 @@ NUMBER_RULES: tuple[NumberRule, ...] = (
     N(".*(InBytes|Bytes)|size|quota", Span(50 * _MB, 60 * _GB, log=True), note="storage in bytes"),
     N(".*InGiB|diskspace.*", Span(choices=(10, 20, 50, 100, 200)), note="GiB"),
     N(".*(InKB|InKb)", Span(choices=(500, 1000, 2000, 4096))),
+    N("maxSizeInBytes", Span(choices=(_MB, 2 * _MB, 5 * _MB, 10 * _MB))),
     N("durationInMilliseconds", Span(200, 600_000, log=True)),
+    N("kernelMs|userspaceMs", Span(0.1, 50, decimals=4)),
+    N("amount", Span(1, 5)),
+    N("failedExecutionAlertThreshold", Span(1, 5)),
+    N("expires_in", Span(choices=(3600, 7200))),
+    N("tokenFactor", Span(0.5, 2, decimals=2)),
+    N("performanceScore", Span(40, 100)),
+    N("contentLoaded", Span(300, 4000, log=True)),
+    N("lastExpirationThresholdHit", Span(choices=(7, 14, 30))),
+    N("categoryPriority", Span(1, 100)),
+    N("domainContractDuration", Span(choices=(12, 24))),
+    N("responseCode", Span(choices=(200, 200, 201, 204, 500))),
+    N("maxNameLength", Span(choices=(80, 128, 255))),
     N("uptimeSeconds", Span(3600, 5_000_000, log=True)),
     N(".*(Ms|Milliseconds)|ttfb.*|.*Paint|totalBlockingTime", Span(5, 4000, log=True)),
     N("cumulativeLayoutShift", Span(0, 0.3, decimals=3)),
@@ -791,9 +938,8 @@ NUMBER_RULES: tuple[NumberRule, ...] = (
     N("ram", Span(choices=(2, 4, 8, 16))),
     N(".*[Ss]ensitivity|.*SpamScore", Span(1, 10)),
     N("slowdownFactor", Span(1, 3, decimals=1)),
-    N("kernelMs|userspaceMs", Span(0.1, 50, decimals=4)),
     N(
-        ".*[Pp]rice.*|.*Cents|total(Gross|Net)?|amountPaid|recurring|nonRecurring|summary|amount",
+        ".*[Pp]rice.*|.*Cents|total(Gross|Net)?|amountPaid|recurring|nonRecurring|summary|value",
         Span(99, 49_900, log=True),
         note="prices in cents",
     ),

@@ -293,7 +293,7 @@ class _Object(_Node):
         props: list[_Prop],
         extra: _Node | None,
         extra_keys: list[tuple[str, _Node]],
-        key_maker: realism.Maker | None,
+        key_maker: realism.Maker | str | None,
     ) -> None:
         # Timestamps that others follow (created, then started) are made first.
         rank = {"origin": 0, "start": 1}
@@ -344,8 +344,15 @@ class _Object(_Node):
                     out[key] = node.make(run, mix(h ^ digest64(key)), h)
             return
         assert self.extra is not None and self.key_maker is not None
+        keys = self.key_maker
+        bound = run.refs.get(keys) if isinstance(keys, str) and run.refs is not None else None
         for index in range(d.between(1, 3)):
-            key = str(self.key_maker(Draw(item(salted(h, 4), index)), h, _KEY_HINT))
+            kh = item(salted(h, 4), index)
+            if isinstance(keys, str):
+                # Keyed by ids: served ids where the context names them, else made ones.
+                key = bound[mix(kh) % len(bound)] if bound else realism.uuid(Draw(kh), h, _KEY_HINT)
+            else:
+                key = str(keys(Draw(kh), h, _KEY_HINT))
             if key not in out:
                 out[key] = self.extra.make(run, mix(h ^ digest64(key)), h)
 
@@ -402,20 +409,24 @@ class _OneOf(_Node):
     def make(self, run: _Run, h: int, o: int) -> Any:
         count = len(self.branches)
         start = mix(salted(h, 5)) % count
+        if self.disjoint:
+            return self.branches[start].make(run, h, o)
         first: Any = None
-        for step in range(count):
-            index = (start + step) % count
-            value = self.branches[index].make(run, h, o)
-            if self.disjoint:
-                return value
-            if step == 0:
-                first = value
-            matcher = self.values.matcher
-            if not any(
-                matcher.valid(check, value) for j, check in enumerate(self.checks) if j != index
-            ) and matcher.valid(self.checks[index], value):
-                # (The branch itself is checked too: it may hold a oneOf nothing satisfies.)
-                return value
+        matcher = self.values.matcher
+        # Each branch in turn from the chosen one; then again with other draws, for branches
+        # that overlap only for some values (an enum beside any string).
+        for attempt in range(3):
+            ah = h if attempt == 0 else salted(h, 30 + attempt)
+            for step in range(count):
+                index = (start + step) % count
+                value = self.branches[index].make(run, ah, o)
+                if first is None:
+                    first = value
+                if not any(
+                    matcher.valid(check, value) for j, check in enumerate(self.checks) if j != index
+                ) and matcher.valid(self.checks[index], value):
+                    # (The branch itself is checked too: it may hold a oneOf nothing satisfies.)
+                    return value
         self.values.ambiguous.add(self.label)
         return first
 
@@ -612,7 +623,7 @@ def merge_all_of(parts: list[Schema]) -> Schema:
         if "additionalProperties" in part and "additionalProperties" not in merged:
             merged["additionalProperties"] = part["additionalProperties"]
         if "enum" in part:
-            known: list[Any] = merged.get("enum", part["enum"])
+            known = merged["enum"] if "enum" in merged else part["enum"]
             merged["enum"] = [v for v in known if v in part["enum"]]
         for low in ("minimum", "minLength", "minItems"):
             if low in part:
@@ -656,6 +667,8 @@ class Values:
         self._plans: dict[tuple[Any, ...], _Node] = {}
         self._merged: dict[int, tuple[Schema, Schema]] = {}
         self._kept: list[Schema] = []
+        # Which heuristics row made each string field: (object, field, format) -> row.
+        self.sources: dict[tuple[str, str, str | None], str] = {}
 
     def generate(self, schema: Schema, context: Context, *, request: bool = False) -> Any:
         """A value valid against `schema` (OpenAPI 3.0 semantics), realistic, deterministic.
@@ -861,7 +874,7 @@ class Values:
         extra_schema = s.get("additionalProperties")
         extra: _Node | None = None
         extra_keys: list[tuple[str, _Node]] = []
-        key_maker: realism.Maker | None = None
+        key_maker: realism.Maker | str | None = None
         if isinstance(extra_schema, dict) and not avoid:
             extra = self._node(extra_schema, name, parent)
             example = s.get("example")
@@ -871,7 +884,7 @@ class Values:
                     for key in example
                     if key not in (s.get("properties") or {})
                 ]
-            key_maker = _key_maker(name)
+            key_maker = realism.map_keys(name)
         return _Object(props, extra, extra_keys, key_maker)
 
     def _array(self, s: Schema, name: str, parent: str) -> _Node:
@@ -892,11 +905,12 @@ class Values:
         fmt = s.get("format")
         if fmt in ("date-time", "date"):
             return _DateTime(realism.date_kind(name), fmt == "date")
-        hint = realism.Hint(name, parent, fmt, s.get("example"))
+        hint = realism.Hint(name, parent, fmt, s.get("example"), s.get("maxLength"))
         if fmt == "uuid":
             maker: realism.Maker = realism.uuid
         else:
             maker, why = realism.string_maker(hint)
+            self.sources[(parent, name, fmt)] = why
             # No row knew the name: the format decides (an e-mail, a host, base64, ...).
             if why in ("example", "words") and fmt in realism.FORMAT_MAKERS:
                 maker = realism.FORMAT_MAKERS[fmt]
@@ -908,7 +922,8 @@ class Values:
         return _String(name, maker, hint, int(s.get("minLength", 0)), s.get("maxLength"), pattern)
 
     def _number(self, s: Schema, kind: str, name: str, parent: str) -> _Node:
-        span, _why = realism.number_span(name, parent, s.get("example"))
+        span, why = realism.number_span(name, parent, s.get("example"))
+        self.sources[(parent, name, kind)] = why
         integer = kind == "integer"
         low, high = s.get("minimum"), s.get("maximum")
         if low is not None and s.get("exclusiveMinimum") is True:
@@ -918,7 +933,7 @@ class Values:
         choices = tuple(
             c for c in span.choices if (low is None or c >= low) and (high is None or c <= high)
         )
-        lo, hi = span.lo, span.hi
+        lo, hi = (min(choices), max(choices)) if choices else (span.lo, span.hi)
         if low is not None:
             lo = max(lo, low)
         if high is not None:
@@ -949,13 +964,6 @@ class Values:
             None if integer else decimals,
             s.get("multipleOf"),
         )
-
-
-def _key_maker(name: str) -> realism.Maker:
-    """How the keys of a map are named: environment variables, or plain words."""
-    if re.search(r"(?i)env", name):
-        return realism.env_key
-    return realism.word
 
 
 def _short(ref: str) -> str:
