@@ -107,18 +107,20 @@ class _Const(_Node):
 
 
 class _Enum(_Node):
-    """One of the enum's values; the usual, healthy ones more often."""
+    """One of the enum's values; the usual, healthy ones (`ready`, `active`) three times in four."""
 
-    __slots__ = ("values",)
+    __slots__ = ("others", "usual")
 
     def __init__(self, values: list[Any]) -> None:
-        weighted: list[Any] = []
-        for value in values:
-            weighted += [value] * (4 if isinstance(value, str) and _USUAL.fullmatch(value) else 1)
-        self.values = tuple(weighted)
+        usual = [v for v in values if isinstance(v, str) and _USUAL.fullmatch(v)]
+        self.usual = tuple(usual)
+        self.others = tuple(v for v in values if v not in usual) or self.usual
 
     def make(self, run: _Run, h: int, o: int) -> Any:
-        return self.values[mix(h) % len(self.values)]
+        x = mix(h)
+        if self.usual and x & 3:
+            return self.usual[(x >> 2) % len(self.usual)]
+        return self.others[(x >> 2) % len(self.others)]
 
 
 class _Bool(_Node):
@@ -735,6 +737,10 @@ class Values:
             return self._choice(s, choices, name, parent, label, avoid)
         if "not" in s:
             base = {k: v for k, v in s.items() if k != "not"}
+            if "enum" in base:
+                # An enum minus what `not` refuses: decided once, here.
+                allowed = [v for v in base["enum"] if not self.matcher.valid(s["not"], v)]
+                return self._build(dict(base, enum=allowed), name, parent, label, avoid)
             self.quirks.add(("`not`: made from the rest, then checked", f"{parent}.{name}"))
             return _Not(self, self._build(base, name, parent, label, avoid), s["not"])
         if "enum" in s:
