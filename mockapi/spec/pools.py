@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
+from typing import Any
 
 _POOL_SIZE = 240
 _TRANSLIT = str.maketrans(
@@ -35,10 +36,16 @@ def _unique(values: list[str], size: int) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def _draw(locale: str, seed: int, method: str, size: int = _POOL_SIZE) -> tuple[str, ...]:
+@cache
+def _faker(locale: str) -> Any:
     from faker import Faker
 
-    fake = Faker(locale)
+    return Faker(locale)
+
+
+def _draw(locale: str, seed: int, method: str, size: int = _POOL_SIZE) -> tuple[str, ...]:
+    # Seeding before each pool makes a pool independent of the pools drawn before it.
+    fake = _faker(locale)
     fake.seed_instance(seed)
     produce = getattr(fake, method)
     return _unique([str(produce()) for _ in range(size * 4)], size)

@@ -520,13 +520,16 @@ class Rule:
 
 
 @cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
 def _full(pattern: str, text: str) -> bool:
-    return re.fullmatch(pattern, text) is not None
+    return _compiled(pattern).fullmatch(text) is not None
 
 
-@cache
 def _search(pattern: str, text: str) -> bool:
-    return re.search(pattern, text) is not None
+    return _compiled(pattern).search(text) is not None
 
 
 C = choice
