@@ -341,6 +341,32 @@ def test_an_operation_picks_a_branch_it_can_satisfy_over_an_impossible_one() -> 
     assert len(kinds) > 3
 
 
+def test_an_order_type_names_the_order_data_beside_it() -> None:
+    body = DOC.by_id["order-create-order"].body
+    assert body is not None
+    kinds = {}
+    for index in range(40):
+        order = values().generate(body, Context(1, f"kind-{index}", NOW), request=True)
+        if "orderData" in order:
+            schema = ref(f"order.{order['orderType'][:1].upper()}{order['orderType'][1:]}Order")
+            if order["orderType"] == "aiHosting":
+                schema = ref("order.AIHostingOrder")
+            assert errors(schema, order["orderData"]) == [], order
+            kinds[order["orderType"]] = True
+    assert len(kinds) >= 4
+
+
+def test_a_request_body_carries_most_of_its_optional_fields() -> None:
+    body = DOC.by_id["cronjob-create-cronjob"].body
+    assert body is not None
+    optional = set(DOC.resolve(body)["properties"]) - set(DOC.resolve(body).get("required", ()))
+    present = sum(
+        len(optional & set(values().generate(body, Context(1, f"b{i}", NOW), request=True)))
+        for i in range(40)
+    )
+    assert present > 0.8 * 40 * len(optional)
+
+
 def test_response_values_leave_out_write_only_fields_and_requests_read_only_ones() -> None:
     schema = {
         "type": "object",

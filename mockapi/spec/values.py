@@ -24,6 +24,7 @@ import random
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -40,6 +41,7 @@ _DAY_MS = 86_400_000
 _MAX_DEPTH = 5
 _OPTIONAL = 0.65  # the chance an optional field is present
 _OPTIONAL_DEPRECATED = 0.2
+_BODY_FIELD = int(0.9 * (1 << 64))  # the chance a request body's optional field is present
 _THRESHOLD = 1 << 64
 # Enum values that describe the healthy, usual state: picked four times as often.
 _USUAL = re.compile(
@@ -130,7 +132,7 @@ class _Bool(_Node):
         self.threshold = int(p_true * _THRESHOLD)
 
     def make(self, run: _Run, h: int, o: int) -> Any:
-        return mix(h) < self.threshold
+        return h < self.threshold
 
 
 class _Number(_Node):
@@ -288,7 +290,7 @@ class _Prop:
 class _Object(_Node):
     """An object: required properties, some optional ones, a few extra keys where allowed."""
 
-    __slots__ = ("extra", "extra_keys", "key_maker", "order", "reorder")
+    __slots__ = ("extra", "extra_keys", "key_maker", "links", "reorder", "steps")
 
     def __init__(
         self,
@@ -296,14 +298,22 @@ class _Object(_Node):
         extra: _Node | None,
         extra_keys: list[tuple[str, _Node]],
         key_maker: realism.Maker | str | None,
+        links: list[tuple[str, _OneOf, str, dict[int, str]]],
     ) -> None:
         # Timestamps that others follow (created, then started) are made first.
         rank = {"origin": 0, "start": 1}
-        self.order = sorted(
+        order = sorted(
             props,
             key=lambda p: rank.get(p.node.kind, 2) if isinstance(p.node, _DateTime) else 2,
         )
-        self.reorder = [p.name for p in props] if self.order != props else None
+        self.links = links
+        declared = [p.name for p in props]
+        self.reorder = declared if order != props or links else None
+        # Plain tuples: the loop below is the generator's hottest.
+        self.steps = [
+            (p.name, p.name_hash, p.node.make, p.required, p.threshold, p.read_only, p.anchors)
+            for p in order
+        ]
         self.extra = extra
         self.extra_keys = extra_keys
         self.key_maker = key_maker
@@ -314,21 +324,29 @@ class _Object(_Node):
         run.anchor = None
         run.depth += 1
         deep = run.depth > _MAX_DEPTH
-        skip = 2 if not run.request else 1
+        skip = 1 if run.request else 2
+        # A request body's own fields are mostly there: a create call says what it wants.
+        body = run.request and run.depth == 1
         out: dict[str, Any] = {}
-        for prop in self.order:
-            name = prop.name
+        for name, name_hash, make, required, threshold, read_only, anchors in self.steps:
             if own is not None and name in own:
                 out[name] = value = own[name]
-                if prop.anchors and isinstance(value, str):
+                if anchors and isinstance(value, str):
                     run.anchor = _ms_or_none(value)
                 continue
-            if prop.read_only == skip:
+            if read_only == skip:
                 continue
-            ch = mix(h ^ prop.name_hash)
-            if not prop.required and (deep or salted(ch, 1) >= prop.threshold):
+            ch = mix(h ^ name_hash)
+            # The child's hash is uniform: its size decides presence, its draws the value.
+            if not required and (deep or ch >= (threshold if not body else _BODY_FIELD)):
                 continue
-            out[name] = prop.node.make(run, ch, h)
+            out[name] = make(run, ch, h)
+        for union, node, kind, names in self.links:
+            # A kind field beside a oneOf names the branch made (orderType beside orderData).
+            if union in out and (own is None or kind not in own):
+                index = node.branch_of(out[union])
+                if index is not None:
+                    out[kind] = names[index]
         if self.reorder is not None:
             out = {name: out[name] for name in self.reorder if name in out}
         if self.extra is not None and not deep:
@@ -343,7 +361,7 @@ class _Object(_Node):
             chosen = [kv for kv in self.extra_keys if d.chance(0.75)] or self.extra_keys[:1]
             for key, node in chosen:
                 if key not in out:
-                    out[key] = node.make(run, mix(h ^ digest64(key)), h)
+                    out[key] = node.make(run, mix(h ^ _key_hash(key)), h)
             return
         assert self.extra is not None and self.key_maker is not None
         keys = self.key_maker
@@ -356,10 +374,11 @@ class _Object(_Node):
             else:
                 key = str(keys(Draw(kh), h, _KEY_HINT))
             if key not in out:
-                out[key] = self.extra.make(run, mix(h ^ digest64(key)), h)
+                out[key] = self.extra.make(run, mix(h ^ _key_hash(key)), h)
 
 
 _KEY_HINT = realism.Hint("key")
+_key_hash = lru_cache(maxsize=4096)(digest64)
 
 
 class _Array(_Node):
@@ -395,7 +414,7 @@ class _Array(_Node):
 class _OneOf(_Node):
     """One branch, chosen by the hash, that no other branch also accepts."""
 
-    __slots__ = ("branches", "checks", "disjoint", "label", "values")
+    __slots__ = ("branches", "checks", "disjoint", "label", "names", "values")
 
     def __init__(
         self,
@@ -404,9 +423,17 @@ class _OneOf(_Node):
         checks: list[Schema],
         disjoint: bool,
         label: str,
+        names: list[str],
     ) -> None:
         self.values, self.branches, self.checks = values, branches, checks
-        self.disjoint, self.label = disjoint, label
+        self.disjoint, self.label, self.names = disjoint, label, names
+
+    def branch_of(self, value: Any) -> int | None:
+        """The index of the branch a value made here belongs to."""
+        for index, check in enumerate(self.checks):
+            if self.values.matcher.valid(check, value):
+                return index
+        return None
 
     def make(self, run: _Run, h: int, o: int) -> Any:
         count = len(self.branches)
@@ -809,7 +836,8 @@ class Values:
             self.quirks.add(("oneOf with a single branch", where))
         elif not disjoint:
             self.quirks.add(("oneOf checked at run time against the other branches", where))
-        return _OneOf(self, nodes, checks, disjoint or len(nodes) == 1, where)
+        names = [_short(branch.get("$ref", "")) for branch, _ in resolved]
+        return _OneOf(self, nodes, checks, disjoint or len(nodes) == 1, where, names)
 
     def _node_of(
         self, s: Schema, name: str, parent: str, label: str, avoid: frozenset[str]
@@ -891,7 +919,36 @@ class Values:
                     if key not in (s.get("properties") or {})
                 ]
             key_maker = realism.map_keys(name)
-        return _Object(props, extra, extra_keys, key_maker)
+        return _Object(props, extra, extra_keys, key_maker, self._links(props, s, me))
+
+    def _links(
+        self, props: list[_Prop], s: Schema, me: str
+    ) -> list[tuple[str, _OneOf, str, dict[int, str]]]:
+        """Enum fields that name the branch of a oneOf beside them, branch by branch.
+
+        `orderType: projectHosting` goes with `orderData: ProjectHostingOrder`: an enum value
+        names a branch when the branch's schema name starts with it (case aside), and every
+        branch is named by exactly one value.
+        """
+        links = []
+        for prop in props:
+            node = prop.node
+            if not isinstance(node, _OneOf) or not all(node.names):
+                continue
+            for other in props:
+                sub = self.document.resolve((s.get("properties") or {}).get(other.name, {}))
+                enum = [v for v in sub.get("enum", ()) if isinstance(v, str)]
+                if other is prop or not enum:
+                    continue
+                names: dict[int, str] = {}
+                for index, branch in enumerate(node.names):
+                    named = [v for v in enum if branch.lower().startswith(v.lower())]
+                    if len(named) == 1:
+                        names[index] = named[0]
+                if len(names) == len(node.names):
+                    self.quirks.add(("enum field names the oneOf branch beside it", me))
+                    links.append((prop.name, node, other.name, names))
+        return links
 
     def _array(self, s: Schema, name: str, parent: str) -> _Node:
         items = s.get("items", {})
