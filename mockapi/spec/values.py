@@ -904,7 +904,8 @@ class Values:
         if missing:
             self.quirks.add(("required field without a schema", f"{me}: {sorted(missing)}"))
             for prop_name in sorted(missing):
-                props.append(_Prop(prop_name, _AnyValue(), True, 1.0, False, False, False))
+                guess = self._guess(prop_name, me)
+                props.append(_Prop(prop_name, guess, True, 1.0, False, False, False))
         extra_schema = s.get("additionalProperties")
         extra: _Node | None = None
         extra_keys: list[tuple[str, _Node]] = []
@@ -920,6 +921,16 @@ class Values:
                 ]
             key_maker = realism.map_keys(name)
         return _Object(props, extra, extra_keys, key_maker, self._links(props, s, me))
+
+    def _guess(self, name: str, parent: str) -> _Node:
+        """A field that is required but has no schema: a flag by its name, or any value."""
+        if re.fullmatch(r"(is|has|can|should)[A-Z].*|accepted|enabled|active", name):
+            return _Bool(0.5)
+        if name.endswith("Id"):
+            return self._string({"type": "string", "format": "uuid"}, name, parent)
+        if name.endswith("Code"):
+            return self._string({"type": "string"}, name, parent)
+        return _AnyValue()
 
     def _links(
         self, props: list[_Prop], s: Schema, me: str
