@@ -18,7 +18,7 @@ _TRANSLIT = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
 )
 _LEGAL_FORMS = re.compile(
-    r"\b(GmbH|AG|KG|OHG|GbR|mbH|e\.?\s?V\.?|KGaA|UG|Co\.?|Ltd\.?|Inc\.?|LLC|PLC|Group|and Sons|"
+    r"\b(GmbH|AG|KGaA|KG|OHG|GbR|mbH|e\.?\s?V\.?|UG|Co\.?|Ltd\.?|Inc\.?|LLC|PLC|Group|and Sons|"
     r"Stiftung|& ?|und|,)",
     re.IGNORECASE,
 )

@@ -914,11 +914,14 @@ class Values:
             extra = self._node(extra_schema, name, parent)
             example = s.get("example")
             if isinstance(example, dict):
-                extra_keys = [
-                    (key, self._node(extra_schema, key, me))
-                    for key in example
-                    if key not in (s.get("properties") or {})
-                ]
+                for key, shown in example.items():
+                    if key in (s.get("properties") or {}):
+                        continue
+                    node = self._node(extra_schema, key, me)
+                    if isinstance(shown, str) and _generic(node):
+                        # The example's value says more than a word would (MYSQL_USER: my_user).
+                        node = _Const(shown)
+                    extra_keys.append((key, node))
             key_maker = realism.map_keys(name)
         return _Object(props, extra, extra_keys, key_maker, self._links(props, s, me))
 
@@ -1038,6 +1041,15 @@ class Values:
             None if integer else decimals,
             s.get("multipleOf"),
         )
+
+
+def _generic(node: _Node) -> bool:
+    """A string plan that no specific row made (a plain word, an env value, an example's shape)."""
+    return isinstance(node, _String) and node.maker in (
+        realism.word_phrase,
+        realism.env_value,
+        realism.shaped_example,
+    )
 
 
 def _short(ref: str) -> str:
