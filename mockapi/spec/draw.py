@@ -59,8 +59,12 @@ class Draw:
 
     def bits(self) -> int:
         """The next 64 random bits."""
-        self.h = mix(self.h + _GOLDEN)
-        return self.h
+        # mix(), inlined: this is the generator's most frequent call.
+        x = (self.h + _GOLDEN) & M64
+        x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & M64
+        x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & M64
+        self.h = x = x ^ (x >> 31)
+        return x
 
     def below(self, n: int) -> int:
         """A number in [0, n)."""
