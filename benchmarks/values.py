@@ -7,9 +7,9 @@
 Prints the first-use cost (compiling a schema's plan), then the mean time per object after
 warm-up for a sample of 50 operations with JSON success bodies (every seventh in document
 order), the slowest five, and three typical objects. `--summary` generates every JSON
-success body and JSON request body for 3 seeds x 2 keys, validates them with
-openapi-schema-validator (as tests/test_spec_values.py does) and lists the schemas and quirks
-that needed special handling.
+success body and JSON request body for 3 seeds x 2 keys and every component schema for 2
+keys, validates them with openapi-schema-validator (as tests/test_spec_values.py does) and
+lists the schemas and quirks that needed special handling.
 """
 
 from __future__ import annotations
@@ -124,6 +124,16 @@ def summary(values: Values) -> None:
             checked[kind][1] += ok
     for kind, (total, valid) in checked.items():
         print(f"{kind} bodies: {valid}/{total} operations valid for 3 seeds x 2 keys")
+    invalid = []
+    for name in sorted(values.document.schemas):
+        schema = {"$ref": f"#/components/schemas/{name}"}
+        if any(
+            errors(schema, values.generate(schema, Context(1, f"{name}|{key}", NOW)))
+            for key in ("a", "b")
+        ):
+            invalid.append(name.rsplit(".", 1)[-1])
+    total = len(values.document.schemas)
+    print(f"component schemas: {total - len(invalid)}/{total} valid; not: {', '.join(invalid)}")
     print("needed special handling:")
     grouped: dict[str, list[str]] = {}
     for kind, where in sorted(values.quirks):
@@ -131,7 +141,7 @@ def summary(values: Values) -> None:
     for kind, places in grouped.items():
         shown = ", ".join(sorted(set(places))[:6]) + (" …" if len(set(places)) > 6 else "")
         print(f"  {kind} ({len(set(places))}): {shown}")
-    print("oneOf no honest value satisfies exactly once (an enclosing oneOf avoids them):")
+    print("oneOfs no honest value satisfies exactly once (an enclosing oneOf avoids them):")
     for label in sorted(values.ambiguous):
         print(f"  {label}")
 

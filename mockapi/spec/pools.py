@@ -370,3 +370,7 @@ PORT_NAMES = ("http", "https", "mysql", "redis", "metrics")
 ADDON_KEYS = ("Varnish", "cpu", "memory", "storage", "inclusive_domains")
 PATH_NAMES = ("index.php", "wp-config.php", "uploads", ".htaccess", "composer.json")
 MAILBOX_NAMES = ("newsletter", "noreply", "info", "rechnungen", "support")
+VCL_SNIPPETS = (
+    'vcl 4.1;\n\nbackend default {\n    .host = "127.0.0.1";\n    .port = "8080";\n}\n',
+    'sub vcl_recv {\n    if (req.url ~ "^/admin") {\n        return (pass);\n    }\n}\n',
+)

@@ -730,6 +730,7 @@ STRING_RULES: tuple[Rule, ...] = (
     Rule("accessTokenRetrievalKey|extensionInstanceSecret|secret", token),
     Rule("issuer", C(pools.ISSUERS)),
     Rule("txtRecord|entries|txt", txt_entry),
+    Rule("content", C(pools.VCL_SNIPPETS), r"ConfigFile"),
     # Devices and sessions
     Rule("browser", C(pools.BROWSERS)),
     Rule("os", C(pools.SYSTEMS)),

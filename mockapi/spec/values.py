@@ -735,6 +735,7 @@ class Values:
             label = label or next(
                 (_short(p.get("$ref", "")) for p in schema.get("allOf", []) if "$ref" in p), ""
             )
+            self.quirks.add(("allOf merged into one object", _place(label, parent, name)))
         key = (id(s), name, parent, label, avoid)
         found = self._plans.get(key)
         if found is not None:
@@ -756,7 +757,6 @@ class Values:
             parts.append(self._merge(resolved) if "allOf" in resolved else resolved)
         rest = {k: v for k, v in s.items() if k != "allOf"}
         merged = merge_all_of([rest, *parts]) if rest else merge_all_of(parts)
-        self.quirks.add(("allOf merged into one object", _where(parts)))
         self._merged[id(s)] = (s, merged)
         return merged
 
@@ -773,14 +773,15 @@ class Values:
                 # An enum minus what `not` refuses: decided once, here.
                 allowed = [v for v in base["enum"] if not self.matcher.valid(s["not"], v)]
                 return self._build(dict(base, enum=allowed), name, parent, label, avoid)
-            self.quirks.add(("`not`: made from the rest, then checked", f"{parent}.{name}"))
+            self.quirks.add(("`not`: made from the rest, then checked", _place("", parent, name)))
             return _Not(self, self._build(base, name, parent, label, avoid), s["not"])
         if "enum" in s:
             values = [v for v in s["enum"] if v is not None]
             return _Const(values[0]) if len(values) == 1 else _Enum(values)
         kind = s.get("type")
         if kind is None:
-            kind = "object" if "properties" in s else "array" if "items" in s else None
+            # No type, but the keywords say which (a `format: date-time` without a type).
+            kind = _implied_type(s)
         if kind == "object":
             return self._object(s, name, parent, label, avoid)
         if kind == "array":
@@ -795,7 +796,7 @@ class Values:
             if bias == 0.5 and isinstance(default, bool):
                 bias = 0.8 if default else 0.2
             return _Bool(bias)
-        self.quirks.add((f"type {kind!r}: any value", f"{parent}.{name}"))
+        self.quirks.add((f"type {kind!r}: any value", _place("", parent, name)))
         return _AnyValue()
 
     def _choice(
@@ -821,7 +822,7 @@ class Values:
             if rest:
                 merged = dict(merged, _choices=list(rest) + list(merged.get("_choices", ())))
             resolved.append((branch, merged))
-        where = f"{label or parent}.{name}".strip(".")
+        where = _place(label, parent, name)
         if keyword == "anyOf":
             nodes = [
                 self._node_of(m, name, parent, _short(br.get("$ref", "")) or label, avoid)
@@ -907,7 +908,8 @@ class Values:
             )
         missing = required - {p.name for p in props}
         if missing:
-            self.quirks.add(("required field without a schema", f"{me}: {sorted(missing)}"))
+            where = f"{_place(label, parent, name)}: {', '.join(sorted(missing))}"
+            self.quirks.add(("required field without a schema", where))
             for prop_name in sorted(missing):
                 guess = self._guess(prop_name, me)
                 props.append(_Prop(prop_name, guess, True, 1.0, False, False, False))
@@ -965,7 +967,8 @@ class Values:
                     if len(named) == 1:
                         names[index] = named[0]
                 if len(names) == len(node.names):
-                    self.quirks.add(("enum field names the oneOf branch beside it", me))
+                    where = f"{_place(me, '', '')}: {other.name} names {prop.name}"
+                    self.quirks.add(("enum field names the oneOf branch beside it", where))
                     links.append((prop.name, node, other.name, names))
         return links
 
@@ -997,10 +1000,10 @@ class Values:
             if why in ("example", "words") and fmt in realism.FORMAT_MAKERS:
                 maker = realism.FORMAT_MAKERS[fmt]
         if fmt is not None and fmt not in realism.KNOWN_FORMATS | {"password"}:
-            self.quirks.add((f"format {fmt!r} (not a standard format)", f"{parent}.{name}"))
+            self.quirks.add((f"format {fmt!r} (not a standard format)", _place("", parent, name)))
         pattern = re.compile(s["pattern"]) if "pattern" in s else None
         if pattern is not None:
-            self.quirks.add((f"pattern {s['pattern']!r}", f"{parent}.{name}"))
+            self.quirks.add((f"pattern {s['pattern']!r}", _place("", parent, name)))
         return _String(name, maker, hint, int(s.get("minLength", 0)), s.get("maxLength"), pattern)
 
     def _number(self, s: Schema, kind: str, name: str, parent: str) -> _Node:
@@ -1048,6 +1051,21 @@ class Values:
         )
 
 
+def _implied_type(s: Schema) -> str | None:
+    """The type a schema without `type` means by its other keywords, if any."""
+    if "properties" in s or "additionalProperties" in s:
+        return "object"
+    if "items" in s:
+        return "array"
+    if s.get("format") in ("int32", "int64"):
+        return "integer"
+    if s.get("format") in ("float", "double") or "minimum" in s or "maximum" in s:
+        return "number"
+    if "format" in s or "pattern" in s or "minLength" in s or "maxLength" in s:
+        return "string"
+    return None
+
+
 def _generic(node: _Node) -> bool:
     """A string plan that no specific row made (a plain word, an env value, an example's shape)."""
     return isinstance(node, _String) and node.maker in (
@@ -1062,6 +1080,8 @@ def _short(ref: str) -> str:
     return ref.rsplit("/", 1)[-1].rsplit(".", 1)[-1] if ref else ""
 
 
-def _where(parts: list[Schema]) -> str:
-    """Names an allOf by its parts' properties (it has no name of its own)."""
-    return " + ".join(",".join(sorted(p.get("properties") or {}))[:40] for p in parts)
+def _place(label: str, parent: str, name: str) -> str:
+    """Where a schema sits, for the summary: `Cronjob.destination`, `Project`, `(body)`."""
+    if label:
+        return label
+    return ".".join(part for part in (parent, name) if part) or "(an operation's body)"
