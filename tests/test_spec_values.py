@@ -660,6 +660,15 @@ def test_own_fields_take_the_given_values() -> None:
         assert db.get("mainUser", {}).get("id") != own["id"]
 
 
+def test_own_fields_bind_each_item_of_a_top_level_list() -> None:
+    listed = DOC.by_id["database-list-mysql-databases"].response
+    project = "22222222-2222-4222-8222-222222222222"
+    for index in range(10):
+        items = make(listed, f"list-{index}", own={"projectId": project})
+        assert {item["projectId"] for item in items} <= {project}
+        assert len({item["id"] for item in items}) == len(items)
+
+
 def test_references_fill_fields_of_that_name_anywhere() -> None:
     served = ["aaaaaaaa-0000-4000-8000-000000000001", "aaaaaaaa-0000-4000-8000-000000000002"]
     schema = {

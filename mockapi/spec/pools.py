@@ -87,6 +87,12 @@ def words() -> tuple[str, ...]:
     return tuple(w for w in _draw("en_US", 19, "word", 400) if len(w) >= 4 and w.isalpha())
 
 
+def load_all() -> None:
+    """Build every Faker pool now (imports Faker: a few hundred ms), e.g. off the request path."""
+    for pool in (first_names, last_names, companies, cities, streets, words):
+        pool()
+
+
 def slug(text: str) -> str:
     """A lowercase DNS-safe slug of a name: umlauts transliterated, legal forms dropped."""
     text = _LEGAL_FORMS.sub(" ", text.translate(_TRANSLIT))
