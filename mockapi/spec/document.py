@@ -25,6 +25,7 @@ METHODS = ("get", "put", "post", "delete", "patch")
 Schema = dict[str, Any]
 _SUCCESSOR = re.compile(r"Please use (/v2/\S+?)\.? instead")
 _PAGINATION = "x-pagination-totalcount"
+_PARAM = re.compile(r"\{(\w+)\}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,8 @@ class SpecOperation:
     response: Schema | None
     response_type: str | None
     paginated: bool
+    # The success's documented headers, lower case (X-Pagination-* among them).
+    headers: tuple[str, ...]
     authenticated: bool
     deprecated: bool
     # A deprecated alias's successor path template (it answers 308 with Location).
@@ -69,6 +72,12 @@ class SpecOperation:
         return tuple(p for p in self.parameters if p.location == "path")
 
     @property
+    def last_param(self) -> str | None:
+        """The last parameter of the path template (documents list them in any order)."""
+        names = _PARAM.findall(self.path)
+        return names[-1] if names else None
+
+    @property
     def query_parameters(self) -> tuple[Parameter, ...]:
         """The query string's parameters."""
         return tuple(p for p in self.parameters if p.location == "query")
@@ -78,6 +87,7 @@ class SpecDocument:
     """The parsed document: operations in document order, and `$ref` resolution."""
 
     def __init__(self, raw: dict[str, Any]) -> None:
+        _mend(raw)
         self.raw = raw
         self.schemas: dict[str, Schema] = raw["components"]["schemas"]
         self.operations = [
@@ -118,7 +128,7 @@ class SpecDocument:
             body_required = bool(request.get("required"))
             if "application/json" in content:
                 body = content["application/json"].get("schema", {})
-        status, response, response_type, paginated = self._success(item["responses"])
+        status, response, response_type, headers = self._success(item["responses"])
         operation_id = item.get("operationId")
         successor = None
         if status == 308:
@@ -137,7 +147,8 @@ class SpecDocument:
             status=status,
             response=response,
             response_type=response_type,
-            paginated=paginated,
+            paginated=_PAGINATION in headers,
+            headers=headers,
             authenticated=item.get("security", security) != [],
             deprecated=bool(item.get("deprecated")),
             successor=successor,
@@ -145,30 +156,39 @@ class SpecDocument:
             raw=item,
         )
 
-    def _success(self, responses: dict[str, Any]) -> tuple[int, Schema | None, str | None, bool]:
-        """The first documented success (2xx, else 3xx): status, JSON schema, type, paging."""
+    def _success(
+        self, responses: dict[str, Any]
+    ) -> tuple[int, Schema | None, str | None, tuple[str, ...]]:
+        """The first documented success (2xx, else 3xx): status, schema, type, headers."""
         codes = sorted(code for code in responses if code[:1] in ("2", "3"))
         successes = [code for code in codes if code.startswith("2")] or codes
         if not successes:
-            return 200, None, None, False
+            return 200, None, None, ()
         # Prefer the success that has a body: a client expecting one parses it.
         with_body = [code for code in successes if self.resolve(responses[code]).get("content")]
         code = (with_body or successes)[0]
         response = self.resolve(responses[code])
         content = response.get("content") or {}
-        headers = {name.lower() for name in response.get("headers") or {}}
-        paginated = _PAGINATION in headers
+        headers = tuple(name.lower() for name in response.get("headers") or {})
         if "application/json" in content:
-            return (
-                int(code),
-                content["application/json"].get("schema", {}),
-                "application/json",
-                paginated,
-            )
+            schema = content["application/json"].get("schema", {})
+            return int(code), schema, "application/json", headers
         if content:
             kind = next(iter(content))
-            return int(code), content[kind].get("schema", {}), kind, paginated
-        return int(code), None, None, paginated
+            return int(code), content[kind].get("schema", {}), kind, headers
+        return int(code), None, None, headers
+
+
+def _mend(node: Any) -> None:
+    """Read `"type": "unknown"` as no type (any value), in place."""
+    if isinstance(node, dict):
+        if node.get("type") == "unknown":
+            del node["type"]
+        for value in node.values():
+            _mend(value)
+    elif isinstance(node, list):
+        for value in node:
+            _mend(value)
 
 
 def _derived_id(method: str, path: str) -> str:
