@@ -16,8 +16,9 @@ from starlette.routing import Match
 
 from mockapi.api import operations
 from mockapi.api.bodies import field_errors
-from mockapi.api.core import API_PREFIX, ApiApp
+from mockapi.api.core import API_PREFIX, ApiApp, Operation
 from mockapi.api.exports import DOWNLOAD_PREFIX
+from mockapi.api.generic import GenericApi
 from mockapi.backups.dataset import Dataset, DatasetError
 from mockapi.control.api import CONTROL_PREFIX, control_router
 from mockapi.data.loading import load_dataset
@@ -33,7 +34,8 @@ from mockapi.errors import (
 from mockapi.http.cors import Cors
 from mockapi.http.logs import AccessLog
 from mockapi.openapi import openapi_document
-from mockapi.settings import Settings
+from mockapi.settings import ApiScope, Settings
+from mockapi.spec.catalog import load_catalog
 from mockapi.state.mock import MockState
 
 log = logging.getLogger("mockapi")
@@ -121,6 +123,13 @@ def _error_handlers(prefixed: bool) -> dict[Any, Any]:
     }
 
 
+def api_prefixes(ops: list[Operation]) -> tuple[str, ...]:
+    """The first path segments the API's operations live under: `/v2/`, and the document's
+    `/experimental-v2/` and `/v2-experimental/`."""
+    documented = ("/" + op.path.split("/")[1] + "/" for op in ops)
+    return tuple(sorted({API_PREFIX, *documented} - {CONTROL_PREFIX + "/"}))
+
+
 def create_app(
     settings: Settings,
     dataset: Dataset | None = None,
@@ -159,6 +168,9 @@ def create_app(
     if settings.control_api:
         fastapi.include_router(control_router(settings, state))
     ops = operations()
+    if settings.scope is ApiScope.ALL:
+        generic = GenericApi(state, load_catalog())
+        ops += generic.operations((op.method, op.path) for op in ops)
 
     def openapi() -> dict[str, Any]:
         return openapi_document(fastapi, ops, state, settings)
@@ -172,7 +184,7 @@ def create_app(
         ops,
         access_log,
         Cors(settings.cors_origins),
-        (API_PREFIX, DOWNLOAD_PREFIX),
+        (*api_prefixes(ops), DOWNLOAD_PREFIX),
     )
     app.fastapi = fastapi
     return app

@@ -1,14 +1,10 @@
-"""The served /openapi.json: the official operations and components verbatim (examples
-filled with served ids), beside the control API's own operations."""
+"""The served /openapi.json: every served operation of the official document and its
+components verbatim (examples filled with served ids), beside the control API's own."""
 
 from __future__ import annotations
 
-import copy
-from functools import cache
-from importlib import resources
 from typing import Any
 
-import orjson
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
@@ -16,25 +12,14 @@ from mockapi.api.core import Operation
 from mockapi.control.api import CONTROL_PREFIX
 from mockapi.http.auth import AuthMode
 from mockapi.settings import Settings
+from mockapi.spec.document import load_document
 from mockapi.state.mock import MockState
-
-SPEC_FILES = ("mittwald-v2-backup-openapi.json", "mittwald-v2-project-openapi.json")
-
-
-@cache
-def official_specs() -> tuple[dict[str, Any], ...]:
-    """The official OpenAPI parts shipped in the package (read once, never mutated)."""
-    folder = resources.files("mockapi") / "data"
-    return tuple(orjson.loads((folder / name).read_bytes()) for name in SPEC_FILES)
 
 
 def official_operation(path: str, method: str) -> dict[str, Any] | None:
-    """An operation object of the official spec, or None for mockapi's own routes."""
-    for spec in official_specs():
-        operation = spec["paths"].get(path, {}).get(method.lower())
-        if operation is not None:
-            return operation  # type: ignore[no-any-return]
-    return None
+    """An operation object of the official document, or None for mockapi's own routes."""
+    operation = load_document().raw["paths"].get(path, {}).get(method.lower())
+    return operation if isinstance(operation, dict) else None
 
 
 def _examples(state: MockState) -> dict[str, str]:
@@ -71,19 +56,20 @@ def openapi_document(
         official = official_operation(operation.path, operation.method)
         if official is None:
             continue
-        served = copy.deepcopy(official)
-        # "Try it out" works at once: parameters name things this server serves.
-        for parameter in served.get("parameters", []):
-            if parameter.get("name") in examples:
-                parameter["example"] = examples[parameter["name"]]
+        # The document's objects are shared, never changed: only what gets an example is
+        # copied (a whole copy of the document costs a tenth of a second).
+        served = dict(official)
+        if any(p.get("name") in examples for p in official.get("parameters", [])):
+            served["parameters"] = [
+                {**p, "example": examples[p["name"]]} if p.get("name") in examples else p
+                for p in official["parameters"]
+            ]
         paths.setdefault(operation.path, {})[operation.method.lower()] = served
     document["paths"] = {**paths, **document.get("paths", {})}
     components = document.setdefault("components", {})
-    for spec in official_specs():
-        for section in ("schemas", "responses", "securitySchemes"):
-            components.setdefault(section, {}).update(
-                copy.deepcopy(spec["components"].get(section, {}))
-            )
+    official_components = load_document().raw["components"]
+    for section, entries in official_components.items():
+        components.setdefault(section, {}).update(entries)
     # Bad input to the control API answers 400 in the API's shape, never FastAPI's 422.
     for path, operations_of_path in document["paths"].items():
         if not path.startswith(CONTROL_PREFIX):

@@ -55,6 +55,13 @@ class UnknownIdMode(StrEnum):
     NOT_FOUND = "not-found"
 
 
+class ApiScope(StrEnum):
+    """Which operations of the document are answered."""
+
+    ALL = "all"
+    MODELLED = "modelled"
+
+
 class SkipPrecedence(StrEnum):
     """When both skip and page are sent, which wins."""
 
@@ -181,8 +188,13 @@ class Settings(BaseSettings):
     )
     unknown_id: UnknownIdMode = Field(
         UnknownIdMode.FORBIDDEN,
-        description="Answer for an unknown backup or schedule id: 'forbidden' (403) or "
-        "'not-found' (404).",
+        description="Answer for an id the mock never served (a backup, a schedule, a MySQL "
+        "database...): 'forbidden' (403) or 'not-found' (404).",
+    )
+    scope: ApiScope = Field(
+        ApiScope.ALL,
+        description="'all': every operation of the official document answers; 'modelled': "
+        "only the 20 hand-modelled backup and project operations (404 for the rest).",
     )
     skip_precedence: SkipPrecedence = Field(
         SkipPrecedence.NONZERO,

@@ -132,7 +132,7 @@ def test_a_path_without_route_gets_the_gateways_bare_404(api: SpecClient) -> Non
         ("POST", one(1), {"GET", "HEAD", "PATCH", "DELETE"}),
         ("GET", one(1) + "/export", {"POST", "DELETE"}),
         ("GET", one(1) + "/restore", {"POST"}),
-        ("DELETE", "/v2/projects/p-tbl001", {"GET", "HEAD"}),
+        ("PUT", "/v2/projects/p-tbl001", {"GET", "HEAD", "PATCH", "DELETE"}),
         ("PUT", "/v2/projects/p-tbl001/backup-schedules", {"GET", "HEAD", "POST"}),
         ("POST", "/v2/project-backup-schedules/x", {"GET", "HEAD", "PATCH", "DELETE"}),
         ("POST", one(1) + "/database-dumps", {"GET", "HEAD"}),

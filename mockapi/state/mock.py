@@ -19,6 +19,7 @@ from mockapi.http.faults import FaultRule
 from mockapi.http.ratelimit import RateLimiter
 from mockapi.http.tracing import TraceIds
 from mockapi.settings import Settings
+from mockapi.spec.memory import Memory
 from mockapi.state.faults import FaultRules
 from mockapi.state.journal import Journal
 from mockapi.timestamps import format_epoch_ms
@@ -64,6 +65,11 @@ class MockState:
         self.read_only = settings.workers > 1
         self.in_flight = 0  # API requests being answered now (health shows it)
         self.generation = 0
+        # Counts changes of which projects are served (not of their backups).
+        self.data_version = 0
+        # What clients created, changed and deleted of the whole API's other resources.
+        self.startup_memory = Memory()
+        self.memory = self.startup_memory.copy()
 
     # --- the served store ----------------------------------------------------------------
 
@@ -96,7 +102,9 @@ class MockState:
         """Startup data and clock, empty journal, startup faults, fresh rate limits."""
         self.check_writable()
         self.generation += 1
+        self.data_version += 1
         self.store = self.startup
+        self.memory = self.startup_memory.copy()
         self.clock.restart()
         self.journal.clear()
         self.faults = FaultRules(self.settings.fault_seed, self.settings.faults)
@@ -121,6 +129,7 @@ class MockState:
         if generation is not None:
             self.check_generation(generation)
         self.store = store
+        self.data_version += 1
 
     def check_generation(self, generation: int) -> None:
         """Refuse what began before a reset: it belongs to the state before, not after."""
@@ -132,6 +141,7 @@ class MockState:
         and until then it is moved to the clock's now like any startup store."""
         self.startup = store
         self.store = store
+        self.data_version += 1
 
     def add(self, dataset: Dataset) -> None:
         """Serve this dataset beside the current data (ids must stay unique)."""
@@ -140,6 +150,7 @@ class MockState:
             self.writable().add(dataset)
         except DatasetError as error:
             raise FixtureError(str(error)) from None
+        self.data_version += 1
 
     def validated(self, document: Any, source: str, derive: bool = True) -> Dataset:
         """A fixture-format document validated into a dataset; FixtureError if it is bad.

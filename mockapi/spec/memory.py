@@ -1,0 +1,80 @@
+"""The generic memory: what clients created, changed and deleted of the document's resources.
+
+Everything else of a resource is derived (from the seed, the kind and where it lives), so
+only the differences are kept. A reset starts a fresh memory; `version` counts changes, so
+rendered answers made before one are never served after it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+# Where an entity lives: the path parameters of its list and of its ancestors' lists,
+# e.g. (("mysqlDatabaseId", D), ("projectId", P)).
+Chain = tuple[tuple[str, str], ...]
+
+
+@dataclass
+class Entity:
+    """One resource: its kind, id and chain; `stored` once created or changed (get shape)."""
+
+    kind: str
+    id: str
+    chain: Chain
+    key: str
+    stored: dict[str, Any] | None = None
+
+    def scope(self) -> dict[str, str]:
+        """The chain as a mapping."""
+        return dict(self.chain)
+
+
+@dataclass
+class Memory:
+    """Created entities (per kind, in creation order), changed objects, deleted ids."""
+
+    created: dict[str, dict[str, Entity]] = field(default_factory=dict)
+    changed: dict[str, dict[str, Any]] = field(default_factory=dict)
+    deleted: set[str] = field(default_factory=set)
+    version: int = 0
+    # Bounds what clients can make the mock remember (each create or change adds a little).
+    limit: int = 100_000
+
+    @property
+    def size(self) -> int:
+        """How many objects are remembered."""
+        return sum(len(c) for c in self.created.values()) + len(self.changed) + len(self.deleted)
+
+    def create(self, entity: Entity) -> None:
+        """Remember a created entity."""
+        self.created.setdefault(entity.kind, {})[entity.id] = entity
+        self.version += 1
+
+    def change(self, entity: Entity, stored: dict[str, Any]) -> None:
+        """Remember an entity's new state (entities are never changed in place: copies of
+        the memory share them)."""
+        made = self.created.get(entity.kind, {})
+        if entity.id in made:
+            made[entity.id] = replace(entity, stored=stored)
+        else:
+            self.changed[entity.id] = stored
+        self.version += 1
+
+    def delete(self, entity: Entity) -> None:
+        """Forget a created entity, or hide a derived one."""
+        made = self.created.get(entity.kind, {})
+        if made.pop(entity.id, None) is None:
+            self.deleted.add(entity.id)
+        self.changed.pop(entity.id, None)
+        self.version += 1
+
+    def copy(self) -> Memory:
+        """An independent memory in the same state."""
+        return Memory(
+            {kind: dict(made) for kind, made in self.created.items()},
+            dict(self.changed),
+            set(self.deleted),
+            self.version,
+            self.limit,
+        )
