@@ -72,6 +72,7 @@ class Call:
     body: Any
     store: Store
     config: ApiConfig
+    headers: list[tuple[bytes, bytes]] = field(default_factory=list)
 
 
 Handler = Callable[[Call], Reply]
@@ -237,7 +238,14 @@ class ApiApp:
             if operation.writes:
                 store = state.writable()
             reply = operation.handler(
-                Call(params, scope["query_string"].decode("latin-1"), parsed, store, self.config)
+                Call(
+                    params,
+                    scope["query_string"].decode("latin-1"),
+                    parsed,
+                    store,
+                    self.config,
+                    headers,
+                )
             )
         except ApiError as error:
             status = await self._answer_error(send, scope, error, trace, now, extra)

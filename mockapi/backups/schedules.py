@@ -38,7 +38,7 @@ class Schedules:
         self, record: ProjectRecord, cron: str, ttl: str, description: str | None
     ) -> dict[str, Any]:
         """A user schedule; it makes its first backup at its next cron time."""
-        now = format_epoch_ms(self.now_ms())
+        now = _whole_seconds(self.now_ms())
         schedule: dict[str, Any] = {"createdAt": now}
         if description:
             schedule["description"] = description
@@ -83,7 +83,7 @@ class Schedules:
             changed["ttl"] = ttl
         if cron is not None:
             changed["schedule"] = cron
-        changed["updatedAt"] = format_epoch_ms(self.now_ms())
+        changed["updatedAt"] = _whole_seconds(self.now_ms())
         record.schedules[schedule["id"]] = dict(sorted(changed.items()))
         if cron is not None and cron != schedule["schedule"]:
             self.plan(changed, self.now_ms())
@@ -139,6 +139,11 @@ class Schedules:
             self.start_backup(record, backup, created, expires)
         following = life.next_run_ms(schedule["schedule"], max(at, target - retention - 300_000))
         self.timeline.push(following, life.SCHEDULE_RUNS, schedule_id, token)
+
+
+def _whole_seconds(ms: int) -> str:
+    """A schedule's createdAt and updatedAt: whole seconds, as recorded (…T10:54:03.000Z)."""
+    return format_epoch_ms(ms - ms % life.SECOND_MS)
 
 
 def retention_ms(record: ProjectRecord, backup: dict[str, Any]) -> int:

@@ -8,6 +8,7 @@ time comes in as milliseconds from the caller (the clock), never from the system
 
 from __future__ import annotations
 
+import secrets
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
@@ -19,7 +20,13 @@ import orjson
 from mockapi.backups import lifecycle as life
 from mockapi.backups.dataset import Dataset, DatasetError, ProjectInfo, combine
 from mockapi.backups.exports import Exports
-from mockapi.backups.index import BACKUP_RUNNING, RESTORE_RUNNING, WITH_EXPORT, ProjectBackups
+from mockapi.backups.index import (
+    BACKUP_RUNNING,
+    COMPLETED,
+    RESTORE_RUNNING,
+    WITH_EXPORT,
+    ProjectBackups,
+)
 from mockapi.backups.project_documents import list_item, project_document
 from mockapi.backups.records import Located, ProjectRecord, Records
 from mockapi.backups.schedules import (
@@ -53,11 +60,14 @@ class Page:
 
 @dataclass(frozen=True)
 class StoreConfig:
-    """What the store needs besides data: durations, its public URL, its id seed."""
+    """What the store needs besides data: durations, its public URL, its id seed, the secret
+    its download URLs are signed with."""
 
     durations: life.Durations = field(default_factory=life.Durations)
     public_url: str = "http://127.0.0.1:8080"
     seed: int = 0
+    # Signs download URLs: one per start unless derived from a seed (store_config).
+    download_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
 
 
 class Store:
@@ -80,7 +90,12 @@ class Store:
         now = self._now
         config = self.config
         self.exports = Exports(
-            self.records, self.timeline, now, config.durations, config.public_url
+            self.records,
+            self.timeline,
+            now,
+            config.durations,
+            config.public_url,
+            config.download_secret,
         )
         self.schedules = Schedules(self.records, self.timeline, now, self._start_backup)
         self._searches: OrderedDict[tuple[str, int, int, str], array[int]] = OrderedDict()
@@ -122,7 +137,8 @@ class Store:
                 records.renew_newest(record)
             else:
                 # Loaded flags are served as given; the newest-is-kept rule applies from here.
-                record.newest = record.backups.ids[-1] if len(record.backups) else None
+                kept = record.backups.newest_with(COMPLETED)
+                record.newest = record.backups.ids[kept] if kept is not None else None
         self._project_order.clear()
 
     def _new_project(self, info: ProjectInfo, backups: list[dict[str, Any]]) -> ProjectRecord:
@@ -142,7 +158,7 @@ class Store:
         expires_text = backup.get("expiresAt")
         if life.is_running(backup):
             natural = parse_ms(backup["requestedAt"]) + durations.backup_s * 1000
-            done = life.whole_second_after(max(natural, now + durations.backup_s * 1000))
+            done = max(natural, now + durations.backup_s * 1000)
             self._expiry_target[backup_id] = done + retention_ms(record, backup)
             self.timeline.push(done, life.BACKUP_DONE, backup_id)
         elif expires_text is not None:
@@ -264,8 +280,11 @@ class Store:
             return
         key = backup["id"]
         expires = self._expiry_target.pop(key, at + DEFAULT_RETENTION_MS)
-        record.backups.replace(position, life.completed(backup, at, expires))
+        # createdAt is recorded in whole seconds: the second it completed in, never after.
+        created = at - at % life.SECOND_MS
+        record.backups.replace(position, life.completed(backup, created, expires))
         self.timeline.push(expires, life.BACKUP_EXPIRES, key, expires)
+        self.records.renew_newest(record)
 
     def _expire(self, backup_id: str, expires_ms: int, expired: dict[str, dict[str, str]]) -> None:
         """Note a backup whose expiresAt has come (unless it was changed since)."""
@@ -371,7 +390,9 @@ class Store:
             requestedAt=format_epoch_ms(_requested_ms(record, now)),
             status="InProgress",
         )
-        done = life.whole_second_after(now + self.config.durations.backup_s * 1000)
+        record.last_created_ms = parse_ms(backup["requestedAt"])
+        # Exactly the backup duration after the request: "ten seconds later" is ten seconds.
+        done = now + self.config.durations.backup_s * 1000
         self._start_backup(record, backup, done, expires_ms)
         return self.records.require_backup(backup["id"])[2]
 
@@ -402,11 +423,11 @@ class Store:
         record.backups.replace(position, backup)
 
     def delete_backup(self, backup_id: str) -> None:
-        """Delete a backup; the newest (not deletable) one is refused."""
+        """Delete a backup; one not deletable (the newest Completed one) is refused."""
         record, position, backup = self.records.require_backup(backup_id)
         if not backup["deletable"]:
             raise PreconditionFailed(
-                "backup is not deletable: the newest backup of a project is kept"
+                "backup is not deletable: the newest Completed backup of a project is kept"
             )
         self.records.remove(record, position, backup["id"])
         self._forget(backup["id"])
@@ -417,14 +438,18 @@ def _requested_ms(record: ProjectRecord, now_ms: int) -> int:
 
     A created backup is the project's newest. On a frozen clock (or two requests in one
     millisecond) its requestedAt would tie with the newest and the id would decide the
-    order; taking it a millisecond later keeps it last. Only a tie within the second counts:
-    data dated further ahead is not overtaken.
+    order; taking it a millisecond later keeps it last. Backups created through the API
+    always follow one another, however many come in one instant; of other data, only a
+    newest backup less than a second ahead is overtaken (data dated further ahead is not).
     """
+    requested = now_ms
+    if record.last_created_ms is not None:
+        requested = max(requested, record.last_created_ms + 1)
     if len(record.backups):
         newest = parse_ms(record.backups.requested[-1])
-        if now_ms <= newest < now_ms + _SAME_MOMENT_MS:
-            return newest + 1
-    return now_ms
+        if requested <= newest < now_ms + _SAME_MOMENT_MS:
+            requested = newest + 1
+    return requested
 
 
 def _document_chunks(

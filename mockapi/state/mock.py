@@ -6,6 +6,8 @@ that moves it, and the per-run companions: journal, faults, rate limits and trac
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -32,7 +34,13 @@ def store_config(settings: Settings, public_url: str) -> StoreConfig:
         restore_s=settings.restore_seconds,
         export_valid_days=settings.export_valid_days,
     )
-    return StoreConfig(durations, public_url, settings.seed or 0)
+    # Download URLs are signed: with a secret of this start, or one derived from --seed, so
+    # a seeded run serves the same URLs every time.
+    if settings.seed is not None:
+        secret = hashlib.sha256(f"mockapi-downloads:{settings.seed}".encode()).digest()
+    else:
+        secret = secrets.token_bytes(32)
+    return StoreConfig(durations, public_url, settings.seed or 0, secret)
 
 
 class MockState:
