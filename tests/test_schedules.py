@@ -199,6 +199,36 @@ def test_a_created_schedule_is_listed_with_created_and_updated_at(api: SpecClien
     assert listed[1:] == [created]
 
 
+def test_a_schedules_created_and_updated_at_are_whole_seconds(api: SpecClient) -> None:
+    # As recorded (…T10:54:03.000Z): the milliseconds of now are dropped.
+    api.control("POST", "clock", json={"now": "2026-01-30T12:00:03.250Z"})
+    created = create(api)
+    assert created["createdAt"] == created["updatedAt"] == "2026-01-30T12:00:03.000Z"
+    api.control("POST", "clock", json={"now": "2026-01-30T12:00:04.999Z"})
+    assert api.patch(one(created["id"]), json={"ttl": "8d"}).status_code == 204
+    changed = api.get(one(created["id"])).json()
+    assert (changed["createdAt"], changed["updatedAt"]) == (
+        "2026-01-30T12:00:03.000Z",
+        "2026-01-30T12:00:04.000Z",
+    )
+
+
+def test_a_schedules_backups_share_its_description_text(api: SpecClient) -> None:
+    long_text = "Nightly Extra " * 250
+    made = create(api, "0 * * * *", description=long_text)
+    api.advance(DAY)
+    record = api.app.mock.store.projects[TABLE_PROJECT]
+    index = record.backups
+    positions = [
+        i
+        for i, backup_id in enumerate(index.ids)
+        if backup_id in {b["id"] for b in made_by(api, made["id"])}
+    ]
+    assert len(positions) == 24
+    # One searchable copy for all of them, not one per backup.
+    assert len({id(index.descriptions[i]) for i in positions}) == 1
+
+
 @pytest.mark.parametrize(
     ("cron", "ttl"),
     [
