@@ -166,6 +166,11 @@ class Settings(BaseSettings):
     export_valid_days: Annotated[int, IntegerRange(1, 365, text=True)] = Field(
         7, description="Days a completed export can be downloaded before it expires."
     )
+    max_schedules_per_project: Annotated[int, IntegerRange(1, 10_000, text=True)] = Field(
+        20,
+        description="Backup schedules a project may have, its system schedule included; "
+        "creating one more is a 412 (the real limit is unknown).",
+    )
     auth: AuthMode = Field(
         AuthMode.ANY,
         description="Token check: 'any' non-empty token, 'none' at all, or 'tokens' from "

@@ -28,16 +28,26 @@ class Schedules:
         timeline: Timeline,
         now_ms: Callable[[], int],
         start_backup: StartBackup,
+        limit: int = 20,
     ) -> None:
         self.records = records
         self.timeline = timeline
         self.now_ms = now_ms
         self.start_backup = start_backup
+        self.limit = limit
 
     def create(
         self, record: ProjectRecord, cron: str, ttl: str, description: str | None
     ) -> dict[str, Any]:
-        """A user schedule; it makes its first backup at its next cron time."""
+        """A user schedule; it makes its first backup at its next cron time.
+
+        A project has at most `limit` schedules: each one makes backups as the clock moves,
+        so without a bound one client could make a clock move as long as it likes.
+        """
+        if len(record.schedules) >= self.limit:
+            raise PreconditionFailed(
+                f"a project has at most {self.limit} backup schedules (--max-schedules-per-project)"
+            )
         now = _whole_seconds(self.now_ms())
         schedule: dict[str, Any] = {"createdAt": now}
         if description:

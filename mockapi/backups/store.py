@@ -47,6 +47,9 @@ _SEARCH_CACHE_SIZE = 256
 _SEARCH_CACHE_POSITIONS = 4_000_000
 # A backup created within this much before the newest one's requestedAt is taken after it.
 _SAME_MOMENT_MS = 1000
+# The guards of a backup's own events (a running one's completion, a completed one's expiry).
+DONE = ":done"
+EXPIRES = ":expires"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +71,7 @@ class StoreConfig:
     seed: int = 0
     # Signs download URLs: one per start unless derived from a seed (store_config).
     download_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    max_schedules: int = 20  # per project, its system schedule included
 
 
 class Store:
@@ -97,7 +101,9 @@ class Store:
             config.public_url,
             config.download_secret,
         )
-        self.schedules = Schedules(self.records, self.timeline, now, self._start_backup)
+        self.schedules = Schedules(
+            self.records, self.timeline, now, self._start_backup, config.max_schedules
+        )
         self._searches: OrderedDict[tuple[str, int, int, str], array[int]] = OrderedDict()
         self._searched_positions = 0
         self._project_order: dict[str, list[ProjectRecord]] = {}
@@ -160,11 +166,12 @@ class Store:
             natural = parse_ms(backup["requestedAt"]) + durations.backup_s * 1000
             done = max(natural, now + durations.backup_s * 1000)
             self._expiry_target[backup_id] = done + retention_ms(record, backup)
-            self.timeline.push(done, life.BACKUP_DONE, backup_id)
+            token = self.timeline.guard(backup_id + DONE)
+            self.timeline.push(done, life.BACKUP_DONE, backup_id, token)
         elif expires_text is not None:
             expires = parse_ms(expires_text)
             if expires > now:
-                self.timeline.push(expires, life.BACKUP_EXPIRES, backup_id, expires)
+                self._plan_expiry(backup_id, expires)
         self.exports.plan_loaded(backup)
 
     def add(self, dataset: Dataset) -> None:
@@ -270,30 +277,32 @@ class Store:
         if located is None:
             return  # deleted meanwhile
         if kind == life.BACKUP_DONE:
-            self._complete(at, located)
+            self._complete(at, located, token)
         else:
             self.exports.happen(at, kind, located, token)
 
-    def _complete(self, at: int, located: Located) -> None:
+    def _complete(self, at: int, located: Located, token: int) -> None:
         record, position, backup = located
-        if not life.is_running(backup):
-            return
         key = backup["id"]
+        if not self.timeline.holds(key + DONE, token) or not life.is_running(backup):
+            return
+        self.timeline.drop(key + DONE)
         expires = self._expiry_target.pop(key, at + DEFAULT_RETENTION_MS)
         # createdAt is recorded in whole seconds: the second it completed in, never after.
         created = at - at % life.SECOND_MS
         record.backups.replace(position, life.completed(backup, created, expires))
-        self.timeline.push(expires, life.BACKUP_EXPIRES, key, expires)
+        self._plan_expiry(key, expires)
         self.records.renew_newest(record)
 
-    def _expire(self, backup_id: str, expires_ms: int, expired: dict[str, dict[str, str]]) -> None:
+    def _plan_expiry(self, backup_id: str, expires_ms: int) -> None:
+        """Plan a backup's expiry; one planned before is stale from now."""
+        token = self.timeline.guard(backup_id + EXPIRES)
+        self.timeline.push(expires_ms, life.BACKUP_EXPIRES, backup_id, token)
+
+    def _expire(self, backup_id: str, token: int, expired: dict[str, dict[str, str]]) -> None:
         """Note a backup whose expiresAt has come (unless it was changed since)."""
         located = self.records.backups.get(backup_id)
-        if located is None:
-            return
-        record = self.records.projects[located[0]]
-        backup = record.backups.item(record.backups.locate(located[1], backup_id))
-        if "expiresAt" not in backup or parse_ms(backup["expiresAt"]) != expires_ms:
+        if located is None or not self.timeline.holds(backup_id + EXPIRES, token):
             return
         del self.records.backups[backup_id]
         self._forget(backup_id)
@@ -302,6 +311,8 @@ class Store:
     def _forget(self, backup_id: str) -> None:
         """Drop what the store kept about a backup beside its index entry."""
         self.exports.forget(backup_id)
+        self.timeline.drop(backup_id + DONE)
+        self.timeline.drop(backup_id + EXPIRES)
         self._expiry_target.pop(backup_id, None)
 
     # --- reads ---------------------------------------------------------------------------
@@ -402,7 +413,8 @@ class Store:
         """Serve a running backup that completes at `done_ms` and expires at `expires_ms`."""
         self.records.insert(record, backup)
         self._expiry_target[backup["id"]] = expires_ms
-        self.timeline.push(done_ms, life.BACKUP_DONE, backup["id"])
+        token = self.timeline.guard(backup["id"] + DONE)
+        self.timeline.push(done_ms, life.BACKUP_DONE, backup["id"], token)
 
     def update_backup(
         self, backup_id: str, description: str | None, expires_ms: int | None
@@ -419,7 +431,7 @@ class Store:
                 self._expiry_target[backup["id"]] = expires_ms
             else:
                 backup["expiresAt"] = format_epoch_ms(expires_ms)
-                self.timeline.push(expires_ms, life.BACKUP_EXPIRES, backup["id"], expires_ms)
+                self._plan_expiry(backup["id"], expires_ms)
         record.backups.replace(position, backup)
 
     def delete_backup(self, backup_id: str) -> None:

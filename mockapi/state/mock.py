@@ -40,7 +40,9 @@ def store_config(settings: Settings, public_url: str) -> StoreConfig:
         secret = hashlib.sha256(f"mockapi-downloads:{settings.seed}".encode()).digest()
     else:
         secret = secrets.token_bytes(32)
-    return StoreConfig(durations, public_url, settings.seed or 0, secret)
+    return StoreConfig(
+        durations, public_url, settings.seed or 0, secret, settings.max_schedules_per_project
+    )
 
 
 class MockState:
