@@ -10,7 +10,7 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from datetime import datetime
 from types import TracebackType
 from typing import Any, TypeVar
@@ -211,6 +211,16 @@ class MockServer:
 
         return asyncio.run_coroutine_threadsafe(run(), loop).result(timeout=120)
 
+    def _on_loop_awaiting(
+        self, action: Callable[[], Coroutine[Any, Any, T]], done: Callable[[], T]
+    ) -> T:
+        """Run a long change on the server's loop, which answers requests between its
+        slices; without a running loop, `done` makes the same change in one go."""
+        loop, thread = self._loop, self._thread
+        if loop is None or thread is None or threading.current_thread() is thread:
+            return done()
+        return asyncio.run_coroutine_threadsafe(action(), loop).result(timeout=600)
+
     @property
     def url(self) -> str:
         """Base URL, e.g. http://127.0.0.1:54321."""
@@ -329,9 +339,15 @@ class MockServer:
         return self.state.clock.now()
 
     def advance_clock(self, seconds: float) -> None:
-        """Move the clock forward; what falls due on the way happens, in order."""
-        self._on_loop(lambda: self.state.advance_clock(seconds))
+        """Move the clock forward; what falls due on the way happens, in order (other
+        requests are answered meanwhile, from the data as it stands)."""
+        self._on_loop_awaiting(
+            lambda: self.state.move_clock(seconds=seconds),
+            lambda: self.state.advance_clock(seconds),
+        )
 
     def set_now(self, when: datetime) -> None:
         """Move the clock forward to `when` (never backwards)."""
-        self._on_loop(lambda: self.state.set_now(when))
+        self._on_loop_awaiting(
+            lambda: self.state.move_clock(when=when), lambda: self.state.set_now(when)
+        )

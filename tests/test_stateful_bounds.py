@@ -5,13 +5,17 @@ has a limited number of schedules; a long move of the clock never holds other cl
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
+import httpx2
 import pytest
 
+from mockapi import Settings, create_app
 from mockapi.backups.timeline import COMPACT_FACTOR, COMPACT_SLACK
-from tests.support import SpecClient, backup_id
+from tests.conftest import table_dataset
+from tests.support import TOKEN, SpecClient, backup_id, check_answer
 
 BACKUPS = "/v2/projects/p-tbl001/backups"
 SCHEDULES = "/v2/projects/p-tbl001/backup-schedules"
@@ -107,3 +111,36 @@ def test_a_project_has_at_most_the_configured_number_of_schedules(
     small = make_api(max_schedules_per_project=2)
     assert small.post(SCHEDULES, json=schedule_body(1)).status_code == 201
     assert small.post(SCHEDULES, json=schedule_body(2)).status_code == 412
+
+
+def test_a_long_clock_move_lets_other_requests_in_between_its_slices() -> None:
+    """20 hourly schedules and a month's move: thousands of events, done in slices; a list
+    asked for meanwhile is answered before the move ends, whole, from the data as it stands.
+    """
+
+    async def scenario() -> tuple[list[int], int]:
+        app = create_app(Settings(clock="frozen"), table_dataset())
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://mock") as client:
+            for n in range(19):
+                made = await client.post(SCHEDULES, json=schedule_body(n), headers=TOKEN)
+                assert made.status_code == 201
+            move = asyncio.create_task(
+                client.post("/_mockapi/clock", json={"advanceSeconds": 30 * 86_400})
+            )
+            totals: list[int] = []
+            await asyncio.sleep(0)  # the move begins
+            while not move.done():
+                page = await client.get(f"{BACKUPS}?limit=5&sortOrder=newestFirst", headers=TOKEN)
+                check_answer("GET", BACKUPS, page.status_code, page.headers, page.content)
+                total = int(page.headers["x-pagination-totalcount"])
+                assert len(page.json()) == min(5, total)  # a whole page
+                totals.append(total)
+                await asyncio.sleep(0)  # a client's think time: the loop may turn
+            assert (await move).status_code == 200
+            final = await client.get(f"{BACKUPS}?limit=1", headers=TOKEN)
+            return totals, int(final.headers["x-pagination-totalcount"])
+
+    totals, final = asyncio.run(scenario())
+    assert len(totals) >= 3  # answered while the move went on
+    assert totals[0] != final  # from the data as it stood, not after the move

@@ -250,24 +250,37 @@ class Store:
         """When the next thing happens, or None."""
         return self.timeline.next_ms
 
-    def advance(self, target_ms: int) -> None:
-        """Let everything due up to `target_ms` happen, in time order.
+    def advance(self, target_ms: int, max_events: int | None = None) -> bool:
+        """Let what is due up to `target_ms` happen, in time order; True when all of it has.
 
+        With `max_events`, stop after that many events (the store then stands at the time of
+        the last one, whole and consistent) so the caller can let others in before going on.
         Expiries that come one after another are taken out of their projects together, so a
         long jump of the clock costs in proportion to the data, not to its square.
         """
         expired: dict[str, dict[str, str]] = {}
+        done = 0
         while (event := self.timeline.pop_due(target_ms)) is not None:
             at, kind, key, token = event
             if kind == life.BACKUP_EXPIRES:
                 self._expire(key, token, expired)
-                continue
-            if expired:
-                self.records.take_out(expired)
-            self._happen(at, kind, key, token, target_ms)
+            else:
+                if expired:
+                    self.records.take_out(expired)
+                self._happen(at, kind, key, token, target_ms)
+            done += 1
+            if max_events is not None and done >= max_events:
+                if expired:
+                    self.records.take_out(expired)
+                self.now_ms = max(self.now_ms, at)
+                next_ms = self.timeline.next_ms
+                if next_ms is not None and next_ms <= target_ms:
+                    return False
+                break
         if expired:
             self.records.take_out(expired)
         self.now_ms = max(self.now_ms, target_ms)
+        return True
 
     def _happen(self, at: int, kind: int, key: str, token: int, target: int) -> None:
         if kind == life.SCHEDULE_RUNS:

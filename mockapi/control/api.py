@@ -248,10 +248,9 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
         field = "advanceSeconds" if change.advanceSeconds is not None else "now"
         try:
             if change.advanceSeconds is not None:
-                state.advance_clock(change.advanceSeconds)
+                await state.move_clock(seconds=change.advanceSeconds)
             else:
-                assert change.now is not None
-                state.set_now(change.now)
+                await state.move_clock(when=change.now)
         except ClockError as error:
             limit = {} if error.limit_ms is None else {"limit": format_epoch_ms(error.limit_ms)}
             raise ValidationFailed(
