@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import TABLE_DOCUMENT, TABLE_PROJECT
-from tests.support import SpecClient, numbers
+from tests.support import TOKEN, SpecClient, numbers
 
 NEW_BACKUP = {
     "id": "aaaaaaaa-0000-4000-8000-000000000001",
@@ -304,3 +304,36 @@ def test_the_data_document_holds_every_backup_exactly_once(api: SpecClient) -> N
     ids = [b["id"] for b in api.client.get("/_mockapi/data").json()["backups"]]
     assert len(ids) == 4001
     assert len(set(ids)) == 4001
+
+
+EXPORT_2 = "/v2/project-backups/00000000-0000-4000-8000-000000000002/export"
+LONG_SECRET = "é" * 2100  # 4,200 bytes of UTF-8: past the journal's 4,096
+
+
+@pytest.mark.parametrize(
+    ("content", "secret"),
+    [
+        # A valid export request with a long password.
+        (json.dumps({"format": "zip", "password": LONG_SECRET}, ensure_ascii=False), LONG_SECRET),
+        # Pretty-printed past 4 kB, the password after the cut.
+        (
+            json.dumps({"format": "zip", "pad": "x" * 5000, "password": "hunter2"}, indent=2),
+            "hunter2",
+        ),
+        # Bodies that are not JSON: secret-looking values are masked in their text.
+        ('{"format": "zip", "password": "hunter2",}', "hunter2"),
+        ('{"format": "zip", "password": "hunter2', "hunter2"),
+        ("password=hunter2&format=zip", "hunter2"),
+        ("{'Secret': 'hunter2'}", "hunter2"),
+    ],
+)
+def test_no_password_reaches_the_journal_however_long_or_malformed_the_body(
+    api: SpecClient, content: str, secret: str
+) -> None:
+    headers = {**TOKEN, "content-type": "application/json"}
+    api.post(EXPORT_2, content=content.encode(), headers=headers)
+    [entry] = api.client.get("/_mockapi/journal").json()["entries"]
+    assert "body" in entry
+    text = json.dumps(entry, ensure_ascii=False)
+    assert secret not in text
+    assert "hunter" not in text and "éé" not in text
