@@ -9,8 +9,11 @@ from collections.abc import Callable, Iterator
 
 import httpx2
 import pytest
+from pydantic import ValidationError
 
-from mockapi import MockServer, Settings
+from mockapi import FaultRule, MockServer, Settings
+from mockapi.http.faults import MAX_RULES
+from mockapi.state.faults import FaultRules
 from tests.conftest import table_dataset
 from tests.support import TOKEN, SpecClient, check_answer, numbers
 
@@ -451,3 +454,19 @@ def test_a_delay_holds_the_answer_while_others_are_served(real_server: MockServe
     assert done.wait(10)
     thread.join()
     assert answered == [200]
+
+
+def test_fault_rules_are_capped_in_number_and_total_delay(api: SpecClient) -> None:
+    for n in range(MAX_RULES):
+        rule = {"project": f"p-none{n:02d}", "status": 503}
+        assert api.control("POST", "faults", json=rule).status_code == 201
+    refused = api.control("POST", "faults", json={"status": 503})
+    assert refused.status_code == 400
+    assert refused.json()["type"] == "BadRequest"
+    assert refused.json()["message"].startswith("at most 100 fault rules can be active at once")
+    assert len(api.control("GET", "faults").json()) == MAX_RULES
+    with pytest.raises(ValidationError, match="at most 100 fault rules"):
+        Settings(faults=[{"status": 503}] * (MAX_RULES + 1))
+    # Three matching rules of a minute each hold a request for one minute, not three.
+    rules = FaultRules(0, [FaultRule(delayMs=60_000)] * 3)
+    assert rules.decide(lambda project: True).delay_s == 60.0
