@@ -470,3 +470,28 @@ def test_fault_rules_are_capped_in_number_and_total_delay(api: SpecClient) -> No
     # Three matching rules of a minute each hold a request for one minute, not three.
     rules = FaultRules(0, [FaultRule(delayMs=60_000)] * 3)
     assert rules.decide(lambda project: True).delay_s == 60.0
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/v2/projects/p-tbl001/backups", {"expirationTime": "2026-03-01T00:00:00Z"}),
+        ("PATCH", "/v2/project-backups/00000000-0000-4000-8000-000000000001", {}),
+        ("DELETE", "/v2/project-backups/00000000-0000-4000-8000-000000000002", None),
+    ],
+)
+def test_a_writes_own_remaining_counts_that_write(
+    api: SpecClient, method: str, path: str, body: object
+) -> None:
+    write = api.request(method, path, json=body)
+    assert write.status_code < 300
+    assert write.headers["x-ratelimit-remaining"] == "2999"
+    assert api.get(URL).headers["x-ratelimit-remaining"] == "2998"
+
+
+def test_the_reset_header_rounds_a_partial_second_up(api: SpecClient) -> None:
+    assert api.get(URL).headers["x-ratelimit-reset"] == "600"  # the window began at 12:00:00
+    api.control("POST", "clock", json={"now": "2026-01-30T12:00:00.250Z"})
+    assert api.get(URL).headers["x-ratelimit-reset"] == "600"  # 599.75 s: rounded up
+    api.control("POST", "clock", json={"now": "2026-01-30T12:09:59.001Z"})
+    assert api.get(URL).headers["x-ratelimit-reset"] == "1"  # 0.999 s
