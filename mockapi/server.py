@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import uvicorn
 
 from mockapi.app import MockApp, create_app
-from mockapi.backups.clock import ClockMode
+from mockapi.backups.clock import ClockError, ClockMode
 from mockapi.backups.dataset import Dataset, ProjectInfo
 from mockapi.backups.store import Store
 from mockapi.data.loading import load_dataset
@@ -172,6 +172,30 @@ def serve(settings: Settings) -> int:
     return run_forked(settings.workers, sock, run_worker)
 
 
+def _in_process(what: str) -> Any:
+    """httpx2, which the in-process clients need; a missing one is named with its extra."""
+    try:
+        import httpx2
+    except ImportError:
+        raise ModuleNotFoundError(
+            f"mockapi's {what} needs httpx2, which is not installed: "
+            "pip install 'mockapi[inprocess]'"
+        ) from None
+    return httpx2
+
+
+def _moment(when: datetime | str) -> datetime:
+    """A datetime as given, or one read from RFC 3339 text (a zone is checked by the clock)."""
+    if isinstance(when, datetime):
+        return when
+    try:
+        return datetime.fromisoformat(when.strip())
+    except ValueError:
+        raise ClockError(
+            f"{when!r} is not an RFC 3339 time; give one such as 2026-01-30T12:00:00.500Z"
+        ) from None
+
+
 class MockServer:
     """A real mockapi HTTP server in a background thread, on 127.0.0.1 and a free port.
 
@@ -264,13 +288,15 @@ class MockServer:
         return f"{self.url}/v2/projects/{project}/backups"
 
     def transport(self) -> Any:
-        """An httpx2 ASGI transport to this server's app and state: tests without a socket."""
-        import httpx2
-
+        """An httpx2 ASGI transport to this server's app and state: tests without a socket
+        (needs `pip install 'mockapi[inprocess]'`)."""
+        httpx2 = _in_process("transport()")
         return httpx2.ASGITransport(app=self.app, client=("127.0.0.1", 12345))
 
     def client(self, **kwargs: Any) -> Any:
-        """A ready synchronous client (Starlette's TestClient) on this server's app and state."""
+        """A ready synchronous client (Starlette's TestClient) on this server's app and state
+        (needs `pip install 'mockapi[inprocess]'`)."""
+        _in_process("client() and the mockapi_client fixture")
         from starlette.testclient import TestClient
 
         return TestClient(self.app, base_url=self.url, **kwargs)
@@ -346,8 +372,14 @@ class MockServer:
             lambda: self.state.advance_clock(seconds),
         )
 
-    def set_now(self, when: datetime) -> None:
-        """Move the clock forward to `when` (never backwards)."""
+    def set_now(self, when: datetime | str) -> None:
+        """Move the clock forward to `when` (never backwards): an aware datetime, or an
+        RFC 3339 text such as "2026-01-30T12:00:00.500Z"."""
+        moment = _moment(when)
         self._on_loop_awaiting(
-            lambda: self.state.move_clock(when=when), lambda: self.state.set_now(when)
+            lambda: self.state.move_clock(when=moment), lambda: self.state.set_now(moment)
         )
+
+    def url_for(self, path: str) -> str:
+        """The full URL of a path on this server, e.g. url_for("/v2/projects/p-kbuygq")."""
+        return f"{self.url}/{path.lstrip('/')}"
