@@ -28,6 +28,7 @@ from mockapi.http.logs import configure_logging
 from mockapi.http.protocol import protocol_class
 from mockapi.settings import Settings
 from mockapi.state.mock import MockState
+from mockapi.timestamps import format_epoch_ms
 from mockapi.watch import signature as watch_signature
 
 READY_PROJECTS_SHOWN = 5
@@ -97,7 +98,8 @@ def _plural(count: int, word: str) -> str:
 
 
 def ready_line(settings: Settings, url: str, store: Store) -> str:
-    """The one line printed on start: version, URL, what is loaded, short ids and a curl."""
+    """The one line printed on start: version, URL, what is loaded, short ids, the docs, the
+    clock's mode and now, and a curl."""
     from mockapi import __version__
 
     origin = "built-in default dataset" if settings.uses_default_dataset else store.source
@@ -114,10 +116,13 @@ def ready_line(settings: Settings, url: str, store: Store) -> str:
         header = "" if settings.auth == "none" else f" -H 'x-access-token: {token}'"
         path = f"/v2/projects/{records[0].info.short_id}/backups?limit=5"
         curl = f" | try: curl -i{header} '{url}{path}'"
+    # Where to look, and what time the mock thinks it is: a demo's dates make sense then.
+    now = format_epoch_ms(store.now_ms)
+    clock = f" | docs: {url}/docs | clock {settings.clock.value}, now {now}"
     return (
         f"mockapi {__version__} serving {_plural(len(store.projects), 'project')}"
         f"{' (' + named + ')' if named else ''}, {_plural(store.backup_count, 'backup')} "
-        f"({origin or 'no data'}) at {url}{curl}"
+        f"({origin or 'no data'}) at {url}{clock}{curl}"
     )
 
 
