@@ -17,8 +17,10 @@ from mockapi.control.api import CONTROL_PREFIX
 from mockapi.http.auth import AuthMode
 from mockapi.settings import Settings
 from mockapi.state.mock import MockState
+from mockapi.timestamps import format_epoch_ms
 
 SPEC_FILES = ("mittwald-v2-backup-openapi.json", "mittwald-v2-project-openapi.json")
+EXAMPLE_EXPIRY_MS = 30 * 86_400_000
 
 
 @cache
@@ -66,6 +68,8 @@ def openapi_document(
         title=app.title, version=app.version, description=app.description, routes=app.routes
     )
     examples = _examples(state)
+    now = state.clock.now_ms()
+    expires_example = format_epoch_ms(now - now % 1000 + EXAMPLE_EXPIRY_MS)
     paths: dict[str, Any] = {}
     for operation in ops:
         official = official_operation(operation.path, operation.method)
@@ -76,6 +80,12 @@ def openapi_document(
         for parameter in served.get("parameters", []):
             if parameter.get("name") in examples:
                 parameter["example"] = examples[parameter["name"]]
+        # Swagger fills expirationTime from the browser's clock otherwise, which the mock's
+        # clock refuses: the example is the mock's now + 30 days, as of this request.
+        for media in served.get("requestBody", {}).get("content", {}).values():
+            expiration = media.get("schema", {}).get("properties", {}).get("expirationTime")
+            if expiration is not None:
+                expiration["example"] = expires_example
         paths.setdefault(operation.path, {})[operation.method.lower()] = served
     document["paths"] = {**paths, **document.get("paths", {})}
     components = document.setdefault("components", {})
