@@ -159,4 +159,4 @@ def load_dataset(settings: Settings, progress: Callable[[int], None] | None = No
     try:
         return combine(parts)
     except DatasetError as error:
-        raise FixtureError(f"invalid data:\n  {error}") from None
+        raise FixtureError("invalid data:\n  " + str(error).replace("\n", "\n  ")) from None

@@ -16,7 +16,7 @@ from mockapi.backups.clock import Clock
 from mockapi.backups.dataset import Dataset, DatasetError, ProjectInfo, combine
 from mockapi.backups.lifecycle import Durations
 from mockapi.backups.store import Store, StoreConfig
-from mockapi.data.fixtures import FixtureError, parse_document
+from mockapi.data.fixtures import FixtureError, parse_document, report
 from mockapi.errors import Conflict
 from mockapi.http.faults import FaultRule
 from mockapi.http.ratelimit import RateLimiter
@@ -199,12 +199,13 @@ class MockState:
         (data added beside served data), they may be projects that already have one.
         """
         dataset, problems = parse_document(source, document)
-        if problems:
-            raise FixtureError("invalid fixture data:\n  " + "\n  ".join(problems[:20]))
         try:
-            return combine([dataset], derive=derive)
+            combined = combine([dataset], derive=derive)
         except DatasetError as error:
-            raise FixtureError(str(error)) from None
+            problems += str(error).splitlines()
+        if problems:
+            raise FixtureError(report(problems))
+        return combined
 
     def projects(self) -> list[ProjectInfo]:
         """The projects served now."""
