@@ -69,9 +69,9 @@ def test_the_time_queue_stays_bounded_however_often_a_plan_is_changed(
     api: SpecClient, repeat: Callable[[SpecClient, int], None]
 ) -> None:
     before = queue_length(api)
-    repeat(api, 200)
+    repeat(api, 100)
     assert within_bound(api)
-    # The table data plans a few dozen events; 200 changes add no more than the slack.
+    # The table data plans a few dozen events; 100 changes add no more than the slack.
     assert queue_length(api) <= before + COMPACT_SLACK + 8
     # And what is still planned still happens: loaded running backup 7 completes.
     api.advance(10)
