@@ -16,8 +16,8 @@ from mockapi.backups.timeline import Timeline
 from mockapi.errors import NotFound, PermissionDenied, PreconditionFailed
 from mockapi.timestamps import parse_ms
 
-EXPORT = ":export"
-RESTORE = ":restore"
+EXPORT = "export"
+RESTORE = "restore"
 DOWNLOAD_PATH = "/_mockapi/exports/"
 
 
@@ -59,7 +59,7 @@ class Exports:
             raise PreconditionFailed("an export of this backup is already running")
         backup["export"] = life.export_requested(fmt, with_password)
         record.backups.replace(position, backup)
-        token = self.timeline.guard(backup["id"] + EXPORT)
+        token = self.timeline.guard(backup["id"], EXPORT)
         at = self.now_ms() + self.durations.export_pending_ms
         self.timeline.push(at, life.EXPORT_STEP, backup["id"], token)
 
@@ -69,7 +69,7 @@ class Exports:
         if "export" not in backup:
             raise NotFound("this backup has no export")
         del backup["export"]
-        self.timeline.drop(backup["id"] + EXPORT)
+        self.timeline.drop(backup["id"], EXPORT)
         record.backups.replace(position, backup)
 
     def download(self, backup_id: str, name: str, query: str) -> tuple[str, str, str]:
@@ -170,7 +170,7 @@ class Exports:
     def _start_restore(self, located: Located) -> None:
         record, position, backup = located
         record.backups.replace(position, backup)
-        token = self.timeline.guard(backup["id"] + RESTORE)
+        token = self.timeline.guard(backup["id"], RESTORE)
         done = self.now_ms() + self.durations.restore_s * 1000
         self.timeline.push(done, life.RESTORE_DONE, backup["id"], token)
 
@@ -193,37 +193,37 @@ class Exports:
         if export is not None:
             phase = export.get("phase")
             if phase in ("Pending", "Exporting"):
-                token = self.timeline.guard(backup_id + EXPORT)
+                token = self.timeline.guard(backup_id, EXPORT)
                 self.timeline.push(
                     now + durations.export_pending_ms, life.EXPORT_STEP, backup_id, token
                 )
             elif phase == "Completed" and "expiresAt" in export:
                 expires = parse_ms(export["expiresAt"])
                 if expires > now:
-                    token = self.timeline.guard(backup_id + EXPORT)
+                    token = self.timeline.guard(backup_id, EXPORT)
                     self.timeline.push(expires, life.EXPORT_EXPIRES, backup_id, token)
         if life.restore_running(backup):
-            token = self.timeline.guard(backup_id + RESTORE)
+            token = self.timeline.guard(backup_id, RESTORE)
             self.timeline.push(
                 now + durations.restore_s * 1000, life.RESTORE_DONE, backup_id, token
             )
 
     def forget(self, backup_id: str) -> None:
         """A backup is gone: its export and restore plans are stale."""
-        self.timeline.drop(backup_id + EXPORT)
-        self.timeline.drop(backup_id + RESTORE)
+        self.timeline.drop(backup_id, EXPORT)
+        self.timeline.drop(backup_id, RESTORE)
 
     def happen(self, at: int, kind: int, located: Located, token: int) -> None:
         """An export step or expiry, or a restore's end, comes due."""
         record, position, backup = located
         key = backup["id"]
         if kind == life.RESTORE_DONE:
-            if not self.timeline.holds(key + RESTORE, token):
+            if not self.timeline.holds(key, RESTORE, token):
                 return
             backup = life.restores_completed(backup)
         else:
             export = backup.get("export")
-            if export is None or not self.timeline.holds(key + EXPORT, token):
+            if export is None or not self.timeline.holds(key, EXPORT, token):
                 return
             if kind == life.EXPORT_EXPIRES:
                 backup["export"] = life.export_expired(export)

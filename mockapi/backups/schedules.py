@@ -13,7 +13,7 @@ from mockapi.errors import PreconditionFailed
 from mockapi.ids import uuid_from_text
 from mockapi.timestamps import format_epoch_ms
 
-RUNS = ":schedule"
+RUNS = "schedule"
 DEFAULT_RETENTION_MS = 30 * life.DAY_MS
 # Starts a scheduled backup: (project, backup, when it completes, when it expires).
 StartBackup = Callable[[ProjectRecord, dict[str, Any], int, int], None]
@@ -105,7 +105,7 @@ class Schedules:
             raise PreconditionFailed("the system backup schedule cannot be deleted")
         record = self.records.projects[self.records.schedules.pop(schedule["id"])]
         del record.schedules[schedule["id"]]
-        self.timeline.drop(schedule["id"] + RUNS)
+        self.timeline.drop(schedule["id"], RUNS)
 
     def _require(self, schedule_id: str) -> dict[str, Any]:
         schedule = self.records.schedule(schedule_id)
@@ -117,14 +117,14 @@ class Schedules:
 
     def plan(self, schedule: dict[str, Any], after_ms: int) -> None:
         """Plan a schedule's next run after `after_ms` (earlier plans are stale)."""
-        token = self.timeline.guard(schedule["id"] + RUNS)
+        token = self.timeline.guard(schedule["id"], RUNS)
         at = life.next_run_ms(schedule["schedule"], after_ms)
         self.timeline.push(at, life.SCHEDULE_RUNS, schedule["id"], token)
 
     def run(self, at: int, schedule_id: str, token: int, target: int) -> None:
         """A run comes due: it makes a backup (unless it would expire before `target`)."""
         project_id = self.records.schedules.get(schedule_id)
-        if project_id is None or not self.timeline.holds(schedule_id + RUNS, token):
+        if project_id is None or not self.timeline.holds(schedule_id, RUNS, token):
             return
         record = self.records.projects[project_id]
         schedule = record.schedules[schedule_id]

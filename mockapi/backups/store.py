@@ -19,7 +19,7 @@ import orjson
 
 from mockapi.backups import lifecycle as life
 from mockapi.backups.dataset import Dataset, DatasetError, ProjectInfo, combine
-from mockapi.backups.exports import Exports
+from mockapi.backups.exports import EXPORT, RESTORE, Exports
 from mockapi.backups.index import (
     BACKUP_RUNNING,
     COMPLETED,
@@ -31,6 +31,7 @@ from mockapi.backups.project_documents import list_item, project_document
 from mockapi.backups.records import Located, ProjectRecord, Records
 from mockapi.backups.schedules import (
     DEFAULT_RETENTION_MS,
+    RUNS,
     Schedules,
     retention_ms,
     system_schedule,
@@ -48,8 +49,17 @@ _SEARCH_CACHE_POSITIONS = 4_000_000
 # A backup created within this much before the newest one's requestedAt is taken after it.
 _SAME_MOMENT_MS = 1000
 # The guards of a backup's own events (a running one's completion, a completed one's expiry).
-DONE = ":done"
-EXPIRES = ":expires"
+DONE = "done"
+EXPIRES = "expires"
+# The guard lane of each kind of event: one plan per subject and lane at a time.
+LANES = {
+    life.BACKUP_DONE: DONE,
+    life.BACKUP_EXPIRES: EXPIRES,
+    life.EXPORT_STEP: EXPORT,
+    life.EXPORT_EXPIRES: EXPORT,
+    life.RESTORE_DONE: RESTORE,
+    life.SCHEDULE_RUNS: RUNS,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +92,7 @@ class Store:
         self.source = dataset.source
         self.now_ms = now_ms
         self.records = Records(self.config.seed)
-        self.timeline = Timeline()
+        self.timeline = Timeline(LANES)
         # Running backups: when each expires once it completes (its expirationTime).
         self._expiry_target: dict[str, int] = {}
         self._connect()
@@ -166,7 +176,7 @@ class Store:
             natural = parse_ms(backup["requestedAt"]) + durations.backup_s * 1000
             done = max(natural, now + durations.backup_s * 1000)
             self._expiry_target[backup_id] = done + retention_ms(record, backup)
-            token = self.timeline.guard(backup_id + DONE)
+            token = self.timeline.guard(backup_id, DONE)
             self.timeline.push(done, life.BACKUP_DONE, backup_id, token)
         elif expires_text is not None:
             expires = parse_ms(expires_text)
@@ -297,9 +307,9 @@ class Store:
     def _complete(self, at: int, located: Located, token: int) -> None:
         record, position, backup = located
         key = backup["id"]
-        if not self.timeline.holds(key + DONE, token) or not life.is_running(backup):
+        if not self.timeline.holds(key, DONE, token) or not life.is_running(backup):
             return
-        self.timeline.drop(key + DONE)
+        self.timeline.drop(key, DONE)
         expires = self._expiry_target.pop(key, at + DEFAULT_RETENTION_MS)
         # createdAt is recorded in whole seconds: the second it completed in, never after.
         created = at - at % life.SECOND_MS
@@ -309,13 +319,13 @@ class Store:
 
     def _plan_expiry(self, backup_id: str, expires_ms: int) -> None:
         """Plan a backup's expiry; one planned before is stale from now."""
-        token = self.timeline.guard(backup_id + EXPIRES)
+        token = self.timeline.guard(backup_id, EXPIRES)
         self.timeline.push(expires_ms, life.BACKUP_EXPIRES, backup_id, token)
 
     def _expire(self, backup_id: str, token: int, expired: dict[str, dict[str, str]]) -> None:
         """Note a backup whose expiresAt has come (unless it was changed since)."""
         located = self.records.backups.get(backup_id)
-        if located is None or not self.timeline.holds(backup_id + EXPIRES, token):
+        if located is None or not self.timeline.holds(backup_id, EXPIRES, token):
             return
         del self.records.backups[backup_id]
         self._forget(backup_id)
@@ -324,8 +334,8 @@ class Store:
     def _forget(self, backup_id: str) -> None:
         """Drop what the store kept about a backup beside its index entry."""
         self.exports.forget(backup_id)
-        self.timeline.drop(backup_id + DONE)
-        self.timeline.drop(backup_id + EXPIRES)
+        self.timeline.drop(backup_id, DONE)
+        self.timeline.drop(backup_id, EXPIRES)
         self._expiry_target.pop(backup_id, None)
 
     # --- reads ---------------------------------------------------------------------------
@@ -426,7 +436,7 @@ class Store:
         """Serve a running backup that completes at `done_ms` and expires at `expires_ms`."""
         self.records.insert(record, backup)
         self._expiry_target[backup["id"]] = expires_ms
-        token = self.timeline.guard(backup["id"] + DONE)
+        token = self.timeline.guard(backup["id"], DONE)
         self.timeline.push(done_ms, life.BACKUP_DONE, backup["id"], token)
 
     def update_backup(
