@@ -1,15 +1,15 @@
 """What schedules cost: memory per scheduled backup, and how long a year's clock move holds
 other clients.
 
-    python benchmarks/schedules.py            # a year of 19 hourly schedules (~166,000 backups)
+    python benchmarks/schedules.py            # a year of 18 hourly schedules (~158,000 backups)
     python benchmarks/schedules.py --quick    # 60 days of 5 hourly schedules
 
 Memory: in-process, tracemalloc counts what one schedule's backups add to the store (their
 index entries, ids, JSON, timeline events), per backup, with a short and a 4 kB description
 (the text is shared by every backup of the schedule, not copied per backup).
 
-Holding: a real mockapi process on a frozen clock; 19 hourly user schedules (the system one
-makes 20, the default --max-schedules-per-project) with a ttl of 365d, then one POST
+Holding: a real mockapi process on a frozen clock; 18 hourly user schedules (with the two
+p-kbuygq has, 20: the default --max-schedules-per-project) with a ttl of 365d, then one POST
 /_mockapi/clock of 366 days. A probe client asks GET /_mockapi/health over and over while
 the move runs; the longest answer it waited for is how long the move held other clients.
 """
@@ -43,7 +43,7 @@ def memory_per_backup(days: int, description: str | None) -> tuple[int, float]:
     project = ProjectInfo("aaaaaaaa-0000-4000-8000-000000000001", "p-bench1", "bench")
     store = Store(Dataset((project,)), start)
     record = store.projects[project.id]
-    store.schedules.create(record, "7 * * * *", f"{days + 1}d", description)
+    store.schedules.create(record, "7 * * * *", f"{min(days + 1, 365)}d", description)
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
@@ -122,12 +122,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
-    days = 60 if args.quick else 365
+    days = 60 if args.quick else 364
     for description in (None, "Hourly snapshot", "x" * 4096):
         made, per = memory_per_backup(days, description)
         shown = "none" if description is None else f"{len(description):,} chars"
         print(f"memory per scheduled backup (description {shown}): {per:,.0f} bytes ({made:,} backups)")
-    holding(60 if args.quick else 366, 5 if args.quick else 19)
+    holding(60 if args.quick else 366, 5 if args.quick else 18)
     return 0
 
 
