@@ -126,7 +126,9 @@ def main() -> int:
     for description in (None, "Hourly snapshot", "x" * 4096):
         made, per = memory_per_backup(days, description)
         shown = "none" if description is None else f"{len(description):,} chars"
-        print(f"memory per scheduled backup (description {shown}): {per:,.0f} bytes ({made:,} backups)")
+        print(
+            f"memory per scheduled backup (description {shown}): {per:,.0f} bytes ({made:,} backups)"
+        )
     holding(60 if args.quick else 366, 5 if args.quick else 18)
     return 0
 
