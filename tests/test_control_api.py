@@ -148,6 +148,8 @@ def test_journal_is_bounded_oldest_dropped(make_api: Callable[..., SpecClient]) 
     journal = api.client.get("/_mockapi/journal").json()
     assert [e["query"] for e in journal["entries"]] == ["limit=3", "limit=4", "limit=5"]
     assert journal["dropped"] == 2
+    assert api.client.delete("/_mockapi/journal").status_code == 204
+    assert api.client.get("/_mockapi/journal").json() == {"entries": [], "dropped": 0}
 
 
 def test_control_api_can_be_switched_off(make_api: Callable[..., SpecClient]) -> None:
@@ -325,13 +327,16 @@ LONG_SECRET = "é" * 2100  # 4,200 bytes of UTF-8: past the journal's 4,096
         ('{"format": "zip", "password": "hunter2', "hunter2"),
         ("password=hunter2&format=zip", "hunter2"),
         ("{'Secret': 'hunter2'}", "hunter2"),
+        # Not even UTF-8.
+        (b"\xff\xfe password=hunter2", "hunter2"),
     ],
 )
 def test_no_password_reaches_the_journal_however_long_or_malformed_the_body(
-    api: SpecClient, content: str, secret: str
+    api: SpecClient, content: str | bytes, secret: str
 ) -> None:
     headers = {**TOKEN, "content-type": "application/json"}
-    api.post(EXPORT_2, content=content.encode(), headers=headers)
+    raw = content if isinstance(content, bytes) else content.encode()
+    api.post(EXPORT_2, content=raw, headers=headers)
     [entry] = api.client.get("/_mockapi/journal").json()["entries"]
     assert "body" in entry
     text = json.dumps(entry, ensure_ascii=False)

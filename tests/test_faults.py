@@ -463,13 +463,19 @@ def test_fault_rules_are_capped_in_number_and_total_delay(api: SpecClient) -> No
     refused = api.control("POST", "faults", json={"status": 503})
     assert refused.status_code == 400
     assert refused.json()["type"] == "BadRequest"
-    assert refused.json()["message"].startswith("at most 100 fault rules can be active at once")
+    assert refused.json()["message"] == (
+        "at most 100 fault rules can be active at once; remove one "
+        "(DELETE /_mockapi/faults/{id}) or all (DELETE /_mockapi/faults) first"
+    )
     assert len(api.control("GET", "faults").json()) == MAX_RULES
     with pytest.raises(ValidationError, match="at most 100 fault rules"):
         Settings(faults=[{"status": 503}] * (MAX_RULES + 1))
     # Three matching rules of a minute each hold a request for one minute, not three.
     rules = FaultRules(0, [FaultRule(delayMs=60_000)] * 3)
     assert rules.decide(lambda project: True).delay_s == 60.0
+    # Below the cap, the delays of the matching rules add up.
+    rules = FaultRules(0, [FaultRule(delayMs=250), FaultRule(delayMs=500)])
+    assert rules.decide(lambda project: True).delay_s == 0.75
 
 
 @pytest.mark.parametrize(
