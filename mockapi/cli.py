@@ -114,6 +114,7 @@ def build_parser() -> _Parser:
     serve = commands.add_parser(
         "serve", help="serve the mock API (the default)", description=DESCRIPTIONS["serve"]
     )
+    serve.add_argument("--version", action="version", version=f"mockapi {__version__}")
     _add_setting_options(serve, tuple(Settings.model_fields))
     validate = commands.add_parser(
         "validate", help="check fixture files without serving", description=DESCRIPTIONS["validate"]

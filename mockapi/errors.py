@@ -189,6 +189,14 @@ class HeadersTooLarge(ApiError):
     default_message = "request header fields too large"
 
 
+class RangeNotSatisfiable(ApiError):
+    """416: a download's Range lies outside the file."""
+
+    status = 416
+    type = "RangeNotSatisfiable"
+    default_message = "the requested range is not satisfiable"
+
+
 class RateLimited(ApiError):
     """429: the spec's RateLimitError."""
 
@@ -222,6 +230,7 @@ _KNOWN: dict[int, type[ApiError]] = {
         PreconditionFailed,
         PayloadTooLarge,
         UriTooLong,
+        RangeNotSatisfiable,
         RateLimited,
         HeadersTooLarge,
         ServiceUnavailable,

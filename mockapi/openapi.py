@@ -14,6 +14,9 @@ from mockapi.http.auth import AuthMode
 from mockapi.settings import Settings
 from mockapi.spec.document import load_document
 from mockapi.state.mock import MockState
+from mockapi.timestamps import format_epoch_ms
+
+EXAMPLE_EXPIRY_MS = 30 * 86_400_000
 
 
 def official_operation(path: str, method: str) -> dict[str, Any] | None:
@@ -35,6 +38,18 @@ def _examples(state: MockState) -> dict[str, str]:
     return examples
 
 
+def _expiring(request_body: dict[str, Any], example: str) -> dict[str, Any]:
+    """A request body whose `expirationTime` has the given example (copied, not changed)."""
+    media = request_body.get("content", {}).get("application/json")
+    schema = (media or {}).get("schema", {})
+    field = schema.get("properties", {}).get("expirationTime")
+    if field is None:
+        return request_body
+    properties = {**schema["properties"], "expirationTime": {**field, "example": example}}
+    content = {"application/json": {**media, "schema": {**schema, "properties": properties}}}
+    return {**request_body, "content": content}
+
+
 def _token_rule(settings: Settings) -> str:
     if settings.auth is AuthMode.NONE:
         return "No token is needed."
@@ -51,6 +66,8 @@ def openapi_document(
         title=app.title, version=app.version, description=app.description, routes=app.routes
     )
     examples = _examples(state)
+    now = state.clock.now_ms()
+    expires_example = format_epoch_ms(now - now % 1000 + EXAMPLE_EXPIRY_MS)
     paths: dict[str, Any] = {}
     for operation in ops:
         official = official_operation(operation.path, operation.method)
@@ -64,6 +81,10 @@ def openapi_document(
                 {**p, "example": examples[p["name"]]} if p.get("name") in examples else p
                 for p in official["parameters"]
             ]
+        # Swagger fills expirationTime from the browser's clock otherwise, which the mock's
+        # clock refuses: the example is the mock's now + 30 days, as of this request.
+        if "requestBody" in official:
+            served["requestBody"] = _expiring(official["requestBody"], expires_example)
         paths.setdefault(operation.path, {})[operation.method.lower()] = served
     document["paths"] = {**paths, **document.get("paths", {})}
     components = document.setdefault("components", {})

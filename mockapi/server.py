@@ -10,7 +10,7 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from datetime import datetime
 from types import TracebackType
 from typing import Any, TypeVar
@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import uvicorn
 
 from mockapi.app import MockApp, create_app
-from mockapi.backups.clock import ClockMode
+from mockapi.backups.clock import ClockError, ClockMode
 from mockapi.backups.dataset import Dataset, ProjectInfo
 from mockapi.backups.store import Store
 from mockapi.data.loading import load_dataset
@@ -28,6 +28,7 @@ from mockapi.http.logs import configure_logging
 from mockapi.http.protocol import protocol_class
 from mockapi.settings import Settings
 from mockapi.state.mock import MockState
+from mockapi.timestamps import format_epoch_ms
 from mockapi.watch import signature as watch_signature
 
 READY_PROJECTS_SHOWN = 5
@@ -97,7 +98,8 @@ def _plural(count: int, word: str) -> str:
 
 
 def ready_line(settings: Settings, url: str, store: Store) -> str:
-    """The one line printed on start: version, URL, what is loaded, short ids and a curl."""
+    """The one line printed on start: version, URL, what is loaded, short ids, the docs, the
+    clock's mode and now, and a curl."""
     from mockapi import __version__
 
     origin = "built-in default dataset" if settings.uses_default_dataset else store.source
@@ -114,10 +116,13 @@ def ready_line(settings: Settings, url: str, store: Store) -> str:
         header = "" if settings.auth == "none" else f" -H 'x-access-token: {token}'"
         path = f"/v2/projects/{records[0].info.short_id}/backups?limit=5"
         curl = f" | try: curl -i{header} '{url}{path}'"
+    # Where to look, and what time the mock thinks it is: a demo's dates make sense then.
+    now = format_epoch_ms(store.now_ms)
+    clock = f" | docs: {url}/docs | clock {settings.clock.value}, now {now}"
     return (
         f"mockapi {__version__} serving {_plural(len(store.projects), 'project')}"
         f"{' (' + named + ')' if named else ''}, {_plural(store.backup_count, 'backup')} "
-        f"({origin or 'no data'}) at {url}{curl}"
+        f"({origin or 'no data'}) at {url}{clock}{curl}"
     )
 
 
@@ -172,6 +177,30 @@ def serve(settings: Settings) -> int:
     return run_forked(settings.workers, sock, run_worker)
 
 
+def _in_process(what: str) -> Any:
+    """httpx2, which the in-process clients need; a missing one is named with its extra."""
+    try:
+        import httpx2
+    except ImportError:
+        raise ModuleNotFoundError(
+            f"mockapi's {what} needs httpx2, which is not installed: "
+            "pip install 'mockapi[inprocess]'"
+        ) from None
+    return httpx2
+
+
+def _moment(when: datetime | str) -> datetime:
+    """A datetime as given, or one read from RFC 3339 text (a zone is checked by the clock)."""
+    if isinstance(when, datetime):
+        return when
+    try:
+        return datetime.fromisoformat(when.strip())
+    except ValueError:
+        raise ClockError(
+            f"{when!r} is not an RFC 3339 time; give one such as 2026-01-30T12:00:00.500Z"
+        ) from None
+
+
 class MockServer:
     """A real mockapi HTTP server in a background thread, on 127.0.0.1 and a free port.
 
@@ -210,6 +239,16 @@ class MockServer:
             return action()  # its exception, if any, is raised in the caller's thread
 
         return asyncio.run_coroutine_threadsafe(run(), loop).result(timeout=120)
+
+    def _on_loop_awaiting(
+        self, action: Callable[[], Coroutine[Any, Any, T]], done: Callable[[], T]
+    ) -> T:
+        """Run a long change on the server's loop, which answers requests between its
+        slices; without a running loop, `done` makes the same change in one go."""
+        loop, thread = self._loop, self._thread
+        if loop is None or thread is None or threading.current_thread() is thread:
+            return done()
+        return asyncio.run_coroutine_threadsafe(action(), loop).result(timeout=600)
 
     @property
     def url(self) -> str:
@@ -254,13 +293,15 @@ class MockServer:
         return f"{self.url}/v2/projects/{project}/backups"
 
     def transport(self) -> Any:
-        """An httpx2 ASGI transport to this server's app and state: tests without a socket."""
-        import httpx2
-
+        """An httpx2 ASGI transport to this server's app and state: tests without a socket
+        (needs `pip install 'mockapi[inprocess]'`)."""
+        httpx2 = _in_process("transport()")
         return httpx2.ASGITransport(app=self.app, client=("127.0.0.1", 12345))
 
     def client(self, **kwargs: Any) -> Any:
-        """A ready synchronous client (Starlette's TestClient) on this server's app and state."""
+        """A ready synchronous client (Starlette's TestClient) on this server's app and state
+        (needs `pip install 'mockapi[inprocess]'`)."""
+        _in_process("client() and the mockapi_client fixture")
         from starlette.testclient import TestClient
 
         return TestClient(self.app, base_url=self.url, **kwargs)
@@ -329,9 +370,21 @@ class MockServer:
         return self.state.clock.now()
 
     def advance_clock(self, seconds: float) -> None:
-        """Move the clock forward; what falls due on the way happens, in order."""
-        self._on_loop(lambda: self.state.advance_clock(seconds))
+        """Move the clock forward; what falls due on the way happens, in order (other
+        requests are answered meanwhile, from the data as it stands)."""
+        self._on_loop_awaiting(
+            lambda: self.state.move_clock(seconds=seconds),
+            lambda: self.state.advance_clock(seconds),
+        )
 
-    def set_now(self, when: datetime) -> None:
-        """Move the clock forward to `when` (never backwards)."""
-        self._on_loop(lambda: self.state.set_now(when))
+    def set_now(self, when: datetime | str) -> None:
+        """Move the clock forward to `when` (never backwards): an aware datetime, or an
+        RFC 3339 text such as "2026-01-30T12:00:00.500Z"."""
+        moment = _moment(when)
+        self._on_loop_awaiting(
+            lambda: self.state.move_clock(when=moment), lambda: self.state.set_now(moment)
+        )
+
+    def url_for(self, path: str) -> str:
+        """The full URL of a path on this server, e.g. url_for("/v2/projects/p-kbuygq")."""
+        return f"{self.url}/{path.lstrip('/')}"

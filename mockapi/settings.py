@@ -28,7 +28,7 @@ from pydantic_settings import (
 
 from mockapi.backups.clock import DEFAULT_NOW, ClockMode
 from mockapi.http.auth import AuthMode
-from mockapi.http.faults import FaultRule
+from mockapi.http.faults import MAX_RULES, FaultRule
 from mockapi.ids import UUID_PATTERN
 from mockapi.numbers import IntegerRange
 from mockapi.timestamps import format_timestamp
@@ -172,6 +172,11 @@ class Settings(BaseSettings):
     )
     export_valid_days: Annotated[int, IntegerRange(1, 365, text=True)] = Field(
         7, description="Days a completed export can be downloaded before it expires."
+    )
+    max_schedules_per_project: Annotated[int, IntegerRange(1, 10_000, text=True)] = Field(
+        20,
+        description="Backup schedules a project may have, its system schedule included; "
+        "creating one more is a 412 (the real limit is unknown).",
     )
     auth: AuthMode = Field(
         AuthMode.ANY,
@@ -332,6 +337,13 @@ class Settings(BaseSettings):
                     'must be a JSON array of fault rules, e.g. [{"status": 503, "count": 1}]'
                 ) from None
         return value
+
+    @field_validator("faults")
+    @classmethod
+    def _few_rules(cls, rules: list[FaultRule]) -> list[FaultRule]:
+        if len(rules) > MAX_RULES:
+            raise ValueError(f"at most {MAX_RULES} fault rules (got {len(rules)})")
+        return rules
 
     @field_validator("tokens")
     @classmethod

@@ -32,7 +32,7 @@ def _backup(n: int, day: int, status: str = "Completed", **fields: Any) -> dict[
         "projectId": fields.pop("projectId", TABLE_PROJECT),
         "requestedAt": f"2026-01-{day:02d}T03:00:00.000Z",
         "status": status,
-        "deletable": fields.pop("deletable", False),
+        "deletable": fields.pop("deletable", True),
         **fields,
     }
     if status == "Completed":
@@ -49,7 +49,8 @@ EXPORT_DONE = {
     "withPassword": False,
 }
 
-# Backups 1-8 of the table project, oldest first; 5 and 6 share their requestedAt.
+# Backups 1-8 of the table project, oldest first; 5 and 6 share their requestedAt; 6 is the
+# newest Completed one (the one kept), 7 and 8 are still running.
 TABLE_DOCUMENT: dict[str, Any] = {
     "projects": [
         {"id": TABLE_PROJECT, "shortId": "p-tbl001", "description": "table project"},
@@ -57,7 +58,7 @@ TABLE_DOCUMENT: dict[str, Any] = {
         {"id": EMPTY_PROJECT, "shortId": "p-tbl003"},
     ],
     "backups": [
-        _backup(1, 1, description="before plugin update", deletable=True, export=EXPORT_DONE),
+        _backup(1, 1, description="before plugin update", export=EXPORT_DONE),
         _backup(2, 2),
         _backup(
             3,
@@ -85,6 +86,7 @@ TABLE_DOCUMENT: dict[str, Any] = {
         _backup(
             6,
             5,
+            deletable=False,  # the newest Completed one: kept
             restore={
                 "phase": "completed",
                 "pathRestore": {
@@ -103,7 +105,7 @@ TABLE_DOCUMENT: dict[str, Any] = {
             export={"format": "tar", "phase": "Exporting", "withPassword": False},
         ),
         _backup(21, 2, projectId=OTHER_PROJECT),
-        _backup(22, 3, projectId=OTHER_PROJECT),
+        _backup(22, 3, projectId=OTHER_PROJECT, deletable=False),
     ],
 }
 

@@ -7,6 +7,7 @@ advances it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -101,8 +102,8 @@ TOKEN = {"x-access-token": "t"}
         # The body comes before the business rule (7 is InProgress: not exportable).
         ("POST", one(7) + "/export", TOKEN, {"format": "rar"}, 400, "ValidationError"),
         ("POST", one(7) + "/export", TOKEN, {"format": "tar"}, 412, "FailedPrecondition"),
-        # Backup 8 is the newest: not deletable.
-        ("DELETE", one(8), TOKEN, None, 412, "FailedPrecondition"),
+        # Backup 6 is the newest Completed one: not deletable.
+        ("DELETE", one(6), TOKEN, None, 412, "FailedPrecondition"),
     ],
 )
 def test_checks_run_in_the_real_apis_order(
@@ -209,12 +210,12 @@ def test_an_unknown_backup_id_is_denied_or_not_found_as_configured(
 # --- create ----------------------------------------------------------------------------------
 
 
-def test_a_created_backup_is_in_progress_requested_now_and_not_deletable(
+def test_a_created_backup_is_in_progress_requested_now_and_deletable_while_it_runs(
     api: SpecClient,
 ) -> None:
     created = create(api, description="before the update")
     assert created == {
-        "deletable": False,
+        "deletable": True,
         "description": "before the update",
         "id": created["id"],
         "projectId": TABLE_PROJECT,
@@ -259,23 +260,35 @@ def test_loaded_running_backups_complete_after_backup_seconds_from_loading(
     assert done["expiresAt"] == at(days=30, seconds=10)
 
 
-def test_created_at_is_a_whole_second(api: SpecClient) -> None:
+def test_a_backup_completes_exactly_backup_seconds_after_its_request(api: SpecClient) -> None:
+    # Requested at .307: "ten seconds later" is ten seconds, not the next whole second.
+    api.control("POST", "clock", json={"now": "2026-01-30T12:05:05.307Z"})
+    created = create(api, days=30)
+    api.control("POST", "clock", json={"now": "2026-01-30T12:05:15.306Z"})
+    assert api.get(one(created["id"])).json()["status"] == "InProgress"
+    api.control("POST", "clock", json={"now": "2026-01-30T12:05:15.307Z"})
+    assert api.get(one(created["id"])).json()["status"] == "Completed"
+
+
+def test_created_at_is_the_whole_second_it_completed_in_never_after(api: SpecClient) -> None:
     api.control("POST", "clock", json={"now": "2026-01-30T12:00:00.250Z"})
     created = create(api, days=30)
     assert created["requestedAt"] == "2026-01-30T12:00:00.250Z"
-    api.advance(11)
-    assert api.get(one(created["id"])).json()["createdAt"] == "2026-01-30T12:00:11.000Z"
+    api.advance(10)
+    done = api.get(one(created["id"])).json()
+    assert done["createdAt"] == "2026-01-30T12:00:10.000Z"
 
 
 @pytest.mark.parametrize(
     ("given", "served"),
     [
         ("2026-03-01T10:00:00Z", "2026-03-01T10:00:00.000Z"),
-        ("2026-03-01T10:00:00.5+02:00", "2026-03-01T08:00:00.500Z"),
-        ("2026-03-01t10:00:00.123z", "2026-03-01T10:00:00.123Z"),
+        # Whole seconds, as recorded: milliseconds sent are dropped.
+        ("2026-03-01T10:00:00.5+02:00", "2026-03-01T08:00:00.000Z"),
+        ("2026-03-01t10:00:19.123z", "2026-03-01T10:00:19.000Z"),
     ],
 )
-def test_expires_at_is_the_given_expiration_time_in_utc(
+def test_expires_at_is_the_given_expiration_time_in_utc_in_whole_seconds(
     api: SpecClient, given: str, served: str
 ) -> None:
     response = api.post(LIST, json={"expirationTime": given})
@@ -374,31 +387,43 @@ def test_the_expiration_window_moves_with_the_mock_clock(api: SpecClient) -> Non
     assert errors_of(response) == [("expirationTime", "minimum")]
 
 
-def test_a_created_backup_is_listed_at_once_as_the_newest_and_the_previous_becomes_deletable(
+def test_a_created_backup_is_listed_at_once_as_the_newest_and_kept_once_it_completes(
     api: SpecClient,
 ) -> None:
     before = {b["id"]: b["deletable"] for b in listed(api)}
-    assert before[backup_id(8)] is False
+    assert [k for k, v in before.items() if not v] == [backup_id(6)]
     created = create(api, description="Fresh Start")
     after = listed(api)
     assert [b["id"] for b in after] == [*before, created["id"]]
     assert after[-1] == created
     assert listed(api, "sortOrder=newestFirst")[0] == created
-    deletable = {b["id"]: b["deletable"] for b in after}
-    assert deletable == {**before, backup_id(8): True, created["id"]: False}
-
-
-def test_backups_created_at_one_frozen_instant_are_newest_in_the_order_they_were_made(
-    api: SpecClient,
-) -> None:
-    made = [create(api, description=f"burst {n}") for n in range(5)]
-    assert [b["requestedAt"] for b in made] == [f"2026-01-30T12:00:00.00{n}Z" for n in range(5)]
-    after = listed(api)
-    assert [b["id"] for b in after[-5:]] == [b["id"] for b in made]
-    assert [b["deletable"] for b in after[-5:]] == [True, True, True, True, False]
-    assert api.delete(one(made[0]["id"])).status_code == 204
+    # Running: deletable, and the newest Completed one (6) is still the one kept.
+    assert {b["id"]: b["deletable"] for b in after} == {**before, created["id"]: True}
     api.advance(10)
-    assert {b["status"] for b in listed(api)[-4:]} == {"Completed"}
+    kept = [b["id"] for b in listed(api) if not b["deletable"]]
+    assert kept == [created["id"]]
+
+
+# Past 1,000 the old rule broke; those sizes run in CI's long run (MOCKAPI_BURST_SIZES).
+BURSTS = [5, *(int(n) for n in os.environ.get("MOCKAPI_BURST_SIZES", "").split(",") if n)]
+
+
+@pytest.mark.parametrize("count", BURSTS)
+def test_backups_created_at_one_frozen_instant_are_newest_in_the_order_they_were_made(
+    api: SpecClient, count: int
+) -> None:
+    made = [create(api, description=f"burst {n}")["id"] for n in range(count)]
+    after = listed(api, "limit=5000")
+    assert [b["id"] for b in after[-count:]] == made
+    assert listed(api, "sortOrder=newestFirst&limit=1")[0]["id"] == made[-1]
+    requested = [b["requestedAt"] for b in after[-count:]]
+    assert requested == sorted(set(requested))  # strictly ordered
+    assert requested[:2] == ["2026-01-30T12:00:00.000Z", "2026-01-30T12:00:00.001Z"]
+    assert all(b["deletable"] for b in after[-count:])  # running
+    assert api.delete(one(made[0])).status_code == 204
+    api.advance(10)
+    kept = [b["id"] for b in listed(api, "limit=5000") if not b["deletable"]]
+    assert kept == [made[-1]]
 
 
 def test_a_backup_created_on_a_scheduled_minute_is_the_newest(api: SpecClient) -> None:
@@ -467,7 +492,7 @@ def test_get_finds_a_backup_by_its_id_in_upper_case(api: SpecClient) -> None:
         ),
         (
             {"description": "both", "expirationTime": "2026-05-01T00:00:00.7Z"},
-            {"description": "both", "expiresAt": "2026-05-01T00:00:00.700Z"},
+            {"description": "both", "expiresAt": "2026-05-01T00:00:00.000Z"},
         ),
         # Updates need only a future time (a week ahead is a create rule).
         (
@@ -589,27 +614,47 @@ def test_a_deleted_backup_is_gone_from_list_and_get(api: SpecClient) -> None:
     assert api.delete(one(1)).status_code == 403
 
 
-def test_the_newest_backup_is_not_deletable(api: SpecClient) -> None:
-    response = api.delete(one(8))
-    assert response.status_code == 412
-    assert response.json()["type"] == "FailedPrecondition"
-    assert listed(api)[-1]["id"] == backup_id(8)
+@pytest.mark.parametrize(
+    ("n", "status", "answer"),
+    [
+        (6, "Completed", 412),  # the newest Completed one is kept
+        (5, "Completed", 204),
+        (4, "Failed", 204),
+        (7, "InProgress", 204),  # newer and still running: deletable, as recorded
+        (8, "Pending", 204),
+    ],
+)
+def test_only_the_newest_completed_backup_is_kept(
+    api: SpecClient, n: int, status: str, answer: int
+) -> None:
+    backup = api.get(one(n)).json()
+    assert (backup["status"], backup["deletable"]) == (status, answer == 204)
+    response = api.delete(one(n))
+    assert response.status_code == answer
+    if answer == 412:
+        assert response.json()["type"] == "FailedPrecondition"
+        assert backup_id(6) in [b["id"] for b in listed(api)]
 
 
-def test_a_created_backup_is_not_deletable_but_the_previous_newest_then_is(
+def test_a_created_backup_is_deletable_while_it_runs_and_kept_once_completed(
     api: SpecClient,
 ) -> None:
-    created = create(api)
-    assert api.delete(one(created["id"])).status_code == 412
-    assert api.delete(one(8)).status_code == 204
-    assert listed(api)[-1]["id"] == created["id"]
+    first = create(api)
+    api.advance(10)
+    assert api.delete(one(first["id"])).status_code == 412
+    assert api.delete(one(6)).status_code == 204  # no longer the newest Completed one
+    second = create(api)
+    assert api.delete(one(first["id"])).status_code == 412  # second still runs
+    api.advance(10)
+    assert api.delete(one(first["id"])).status_code == 204
+    assert api.delete(one(second["id"])).status_code == 412
 
 
 def test_a_backup_loaded_as_not_deletable_stays_so_until_it_stops_being_the_newest(
     api: SpecClient,
 ) -> None:
-    # Loaded flags are served as given: 2 is loaded not deletable and is not the newest.
-    assert api.delete(one(2)).status_code == 412
+    # Loaded flags are served as given: 22 is loaded not deletable and stays so.
+    assert api.delete(one(22)).status_code == 412
 
 
 # --- expiry ------------------------------------------------------------------------------------
@@ -733,6 +778,22 @@ def test_a_created_backup_overtakes_only_a_newest_backup_less_than_a_second_ahea
     assert [b["id"] for b in listed(api)] == expected
 
 
+def test_backups_created_after_a_newest_backup_just_under_a_second_ahead_stay_in_order(
+    api: SpecClient,
+) -> None:
+    # The newest is 999 ms ahead: the first created goes a millisecond after it, and each
+    # next one after the last created, though that lies a second or more ahead of now.
+    _serve(api, [_loaded(1, at(seconds=0.999), deletable=False)])
+    made = [create(api)["id"] for _ in range(3)]
+    after = listed(api)
+    assert [b["id"] for b in after] == [backup_id(1), *made]
+    assert [b["requestedAt"] for b in after[1:]] == [
+        "2026-01-30T12:00:01.000Z",
+        "2026-01-30T12:00:01.001Z",
+        "2026-01-30T12:00:01.002Z",
+    ]
+
+
 def test_answers_are_compact_json(api: SpecClient) -> None:
     for response in (api.get(LIST), api.get(one(1))):
         assert b"\n" not in response.content
@@ -765,7 +826,7 @@ def test_clearing_a_description_that_is_not_there_changes_nothing(
 SYSTEM = "/v2/project-backup-schedules/{system}"
 A_PATH = {"pathRestore": {"sourcePaths": ["/html/"]}}
 REFUSED = {
-    "delete the newest": ("DELETE", one(8), None),
+    "delete the newest": ("DELETE", one(6), None),
     "export a Failed": ("POST", one(4) + "/export", {"format": "tar"}),
     "export again": ("POST", one(3) + "/export", {"format": "tar"}),
     "delete no export": ("DELETE", one(2) + "/export", None),
@@ -782,7 +843,7 @@ REFUSED = {
         (
             "delete the newest",
             412,
-            "backup is not deletable: the newest backup of a project is kept",
+            "backup is not deletable: the newest Completed backup of a project is kept",
         ),
         ("export a Failed", 412, "backup is Failed: only a Completed backup can be exported"),
         ("export again", 412, "an export of this backup is already running"),

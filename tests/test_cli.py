@@ -129,11 +129,12 @@ def test_a_special_file_in_a_fixtures_folder_stops_startup(special_files: Path, 
     assert_one_line(run(["validate", str(special_files)]), expected)
 
 
-def test_version_comes_from_the_package_metadata() -> None:
+@pytest.mark.parametrize("args", [["--version"], ["serve", "--version"]])
+def test_version_comes_from_the_package_metadata(args: list[str]) -> None:
     import mockapi
 
     assert mockapi.__version__ == version("mockapi")
-    result = run(["--version"])
+    result = run(args)
     assert result.returncode == 0
     assert result.stdout == f"mockapi {version('mockapi')}\n"
 

@@ -14,7 +14,16 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockapi import MockServer, Settings, create_app
+from mockapi.backups.clock import DEFAULT_NOW
+from mockapi.backups.lifecycle import runs_between
+from mockapi.data.loading import load_default_dataset
+from mockapi.timestamps import parse_ms as ms
 from tests.support import SpecClient
+
+
+def parse(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
 
 PLAIN = Path(__file__).parent.parent / "fixtures" / "plain-array-p-4x9zt2.json"
 
@@ -92,3 +101,55 @@ def test_a_refused_clock_change_names_what_is_wrong(
         assert api.control("POST", "clock", json={"now": start}).status_code == 200
     [found] = api.control("POST", "clock", json=change).json()["validationErrors"]
     assert (found["path"], found["type"], found["message"], found["context"]) == item
+
+
+WALL_TIMES = ["2026-03-04T01:43:17.250Z", "2027-06-06T23:30:00Z", "2026-01-31T04:44:00Z"]
+
+
+@pytest.mark.parametrize("wall", WALL_TIMES)
+def test_the_default_datasets_story_holds_at_any_start(
+    make_api: Callable[..., SpecClient], wall: str
+) -> None:
+    """`--now now` at a fixed fake wall time: seconds ago stays seconds ago, scheduled backups
+    sit on their cron minutes up to now, nothing expired is served, the newest Completed
+    backup is the one kept."""
+    now = datetime.fromisoformat(wall)
+    api = make_api(load_default_dataset(now), now=wall)
+    items = api.control("GET", "data").json()
+    schedules = {s["id"]: s for s in items["schedules"]}
+    backups = items["backups"]
+    # The manual backup asked for 3.796 s before 12:00 was asked for 3.796 s before now.
+    [asked] = [b for b in backups if b.get("description") == "before the release 4.3 rollout"]
+    assert (asked["status"], parse(asked["requestedAt"])) == (
+        "InProgress",
+        now - timedelta(seconds=3.796),
+    )
+    for backup in backups:
+        assert parse(backup["requestedAt"]) <= now
+        assert "expiresAt" not in backup or parse(backup["expiresAt"]) > now
+        schedule = schedules.get(backup.get("parentId", ""))
+        if schedule is not None:
+            at = ms(backup["requestedAt"])
+            assert runs_between(schedule["schedule"], at - 1, at) == [at], backup
+    for project in {s["projectId"] for s in schedules.values()}:
+        mine = [b for b in backups if b["projectId"] == project]
+        # Each schedule with a history made its last run up to now.
+        for schedule in (s for s in schedules.values() if s["projectId"] == project):
+            made = sorted(ms(b["requestedAt"]) for b in mine if b.get("parentId") == schedule["id"])
+            if made:
+                due = runs_between(schedule["schedule"], made[0] - 1, ms(wall))
+                assert made[-1] == due[-1], schedule
+        done = sorted(
+            (b for b in mine if b["status"] == "Completed"),
+            key=lambda b: (b["requestedAt"], b["id"]),
+        )
+        assert [b["id"] for b in mine if not b["deletable"]] == [b["id"] for b in done[-1:]]
+    # The project without backups yet has made at most the runs of the day since.
+    empty = [b for b in backups if b["projectId"].startswith("0a2b4c6d")]
+    assert len(empty) <= 1
+
+
+def test_the_default_dataset_is_as_written_at_its_own_now() -> None:
+    assert load_default_dataset(DEFAULT_NOW) == load_default_dataset()
+    written = load_default_dataset()
+    assert len(written.backups) == 25

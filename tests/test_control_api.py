@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import TABLE_DOCUMENT, TABLE_PROJECT
-from tests.support import SpecClient, numbers
+from tests.support import TOKEN, SpecClient, numbers
 
 NEW_BACKUP = {
     "id": "aaaaaaaa-0000-4000-8000-000000000001",
@@ -148,6 +148,8 @@ def test_journal_is_bounded_oldest_dropped(make_api: Callable[..., SpecClient]) 
     journal = api.client.get("/_mockapi/journal").json()
     assert [e["query"] for e in journal["entries"]] == ["limit=3", "limit=4", "limit=5"]
     assert journal["dropped"] == 2
+    assert api.client.delete("/_mockapi/journal").status_code == 204
+    assert api.client.get("/_mockapi/journal").json() == {"entries": [], "dropped": 0}
 
 
 def test_control_api_can_be_switched_off(make_api: Callable[..., SpecClient]) -> None:
@@ -304,3 +306,39 @@ def test_the_data_document_holds_every_backup_exactly_once(api: SpecClient) -> N
     ids = [b["id"] for b in api.client.get("/_mockapi/data").json()["backups"]]
     assert len(ids) == 4001
     assert len(set(ids)) == 4001
+
+
+EXPORT_2 = "/v2/project-backups/00000000-0000-4000-8000-000000000002/export"
+LONG_SECRET = "é" * 2100  # 4,200 bytes of UTF-8: past the journal's 4,096
+
+
+@pytest.mark.parametrize(
+    ("content", "secret"),
+    [
+        # A valid export request with a long password.
+        (json.dumps({"format": "zip", "password": LONG_SECRET}, ensure_ascii=False), LONG_SECRET),
+        # Pretty-printed past 4 kB, the password after the cut.
+        (
+            json.dumps({"format": "zip", "pad": "x" * 5000, "password": "hunter2"}, indent=2),
+            "hunter2",
+        ),
+        # Bodies that are not JSON: secret-looking values are masked in their text.
+        ('{"format": "zip", "password": "hunter2",}', "hunter2"),
+        ('{"format": "zip", "password": "hunter2', "hunter2"),
+        ("password=hunter2&format=zip", "hunter2"),
+        ("{'Secret': 'hunter2'}", "hunter2"),
+        # Not even UTF-8.
+        (b"\xff\xfe password=hunter2", "hunter2"),
+    ],
+)
+def test_no_password_reaches_the_journal_however_long_or_malformed_the_body(
+    api: SpecClient, content: str | bytes, secret: str
+) -> None:
+    headers = {**TOKEN, "content-type": "application/json"}
+    raw = content if isinstance(content, bytes) else content.encode()
+    api.post(EXPORT_2, content=raw, headers=headers)
+    [entry] = api.client.get("/_mockapi/journal").json()["entries"]
+    assert "body" in entry
+    text = json.dumps(entry, ensure_ascii=False)
+    assert secret not in text
+    assert "hunter" not in text and "éé" not in text

@@ -174,3 +174,15 @@ def test_if_event_reached_is_accepted_and_ignored(api: SpecClient) -> None:
     waited = api.get(URL, headers={"x-access-token": "t", "If-Event-Reached": "abc:123"})
     assert waited.status_code == 200
     assert waited.content == plain.content
+
+
+def test_trace_ids_after_a_reset_repeat_those_of_a_fresh_start(
+    make_api: Callable[..., SpecClient],
+) -> None:
+    paths = [URL, "/v2/projects/p-zzzzzz/backups", URL + "&limit=-1", "/v2/nothing"]
+    used, fresh = make_api(), make_api()
+    for path in paths:
+        used.get(path)
+    assert used.control("POST", "reset").status_code == 200
+    after_reset = [used.get(path).headers["x-traceid"] for path in paths]
+    assert after_reset == [fresh.get(path).headers["x-traceid"] for path in paths]

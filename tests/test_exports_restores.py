@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from mockapi.backups.archive import PLACEHOLDER_ORIGIN
+from mockapi.backups.exports import signature
 from mockapi.data.loading import load_default_dataset
 from tests.support import SpecClient, backup_id, numbers
 
@@ -70,8 +71,9 @@ def errors_of(response: Any) -> list[tuple[str, str]]:
 
 
 def download(api: SpecClient, url: str, headers: dict[str, str] | None = None) -> Any:
-    """GET a downloadURL on the app under test (its path: the origin is public_url)."""
-    return api.client.get(urlsplit(url).path, headers=headers or {})
+    """GET a downloadURL on the app under test (path and signature: the origin is public_url)."""
+    parts = urlsplit(url)
+    return api.client.get(f"{parts.path}?{parts.query}", headers=headers or {})
 
 
 # --- exports: creating and validating --------------------------------------------------------
@@ -206,7 +208,10 @@ def test_a_completed_export_expires_after_export_valid_days(
         "phase": "Expired",
         "withPassword": True,
     }
-    assert download(api, completed["downloadURL"]).status_code == 404
+    # Its signed URL has expired with it.
+    gone = download(api, completed["downloadURL"])
+    assert gone.status_code == 403
+    assert gone.json()["message"] == "this download URL has expired: request a new export"
 
 
 def test_loaded_running_exports_move_on_from_the_moment_they_were_loaded(
@@ -327,6 +332,10 @@ def test_a_running_export_can_be_deleted(api: SpecClient) -> None:
 # --- exports: the download ---------------------------------------------------------------------
 
 
+def without_trace(body: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in body.items() if k != "params"}
+
+
 def _members(data: bytes, fmt: str) -> dict[str, bytes]:
     if fmt == "zip":
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -353,12 +362,21 @@ def test_a_completed_export_is_downloadable_without_token_and_matches_its_checks
     api.advance(30)
     export = export_of(api, 2)
     assert export is not None
-    assert export["downloadURL"] == (
+    url = urlsplit(export["downloadURL"])
+    assert url._replace(query="").geturl() == (
         f"https://mock.example:8443/_mockapi/exports/{backup_id(2)}/{name}"
     )
+    # Signed until the export expires (2026-02-06T12:00:30Z), as the URL says.
+    assert url.query.startswith("expires=1770379230&signature=")
     response = download(api, export["downloadURL"])
     assert response.status_code == 200
     assert response.headers["content-type"] == content_type
+    # The official CLI names the file from Content-Disposition and resumes with Range.
+    assert (
+        response.headers["content-disposition"]
+        == f'attachment; filename="{backup_id(2)}.{name[7:]}"'
+    )
+    assert response.headers["accept-ranges"] == "bytes"
     assert hashlib.sha256(response.content).hexdigest() == export["sha256Checksum"]
     members = _members(response.content, fmt)
     assert backup_id(2).encode() in members["backup-info.json"]
@@ -367,47 +385,140 @@ def test_a_completed_export_is_downloadable_without_token_and_matches_its_checks
 def test_the_download_url_defaults_to_the_servers_own_address(api: SpecClient) -> None:
     api.post(one(2) + "/export", json={"format": "zip"})
     api.advance(30)
-    assert export_of(api, 2)["downloadURL"] == (  # type: ignore[index]
-        f"http://127.0.0.1:8080/_mockapi/exports/{backup_id(2)}/backup.zip"
+    assert export_of(api, 2)["downloadURL"].startswith(  # type: ignore[index]
+        f"http://127.0.0.1:8080/_mockapi/exports/{backup_id(2)}/backup.zip?expires="
     )
+
+
+def _signed_url(api: SpecClient) -> str:
+    """The signed download path and query of a completed tar export of backup 2."""
+    api.post(one(2) + "/export", json={"format": "tar"})
+    api.advance(30)
+    parts = urlsplit(export_of(api, 2)["downloadURL"])  # type: ignore[index]
+    return f"{parts.path}?{parts.query}"
+
+
+def _altered(url: str, change: str) -> str:
+    path, query = url.split("?")
+    fields = dict(item.split("=") for item in query.split("&"))
+    if change == "no signature":
+        return path
+    if change == "signature left out":
+        return f"{path}?expires={fields['expires']}"
+    if change == "signature altered":
+        last = "0" if fields["signature"][-1] != "0" else "1"
+        return f"{path}?expires={fields['expires']}&signature={fields['signature'][:-1]}{last}"
+    if change == "expiry moved":
+        return f"{path}?expires={int(fields['expires']) + 86_400}&signature={fields['signature']}"
+    if change == "other format":
+        return url.replace("backup.tar.gz", "backup.zip")
+    if change == "other backup":
+        return url.replace(backup_id(2), backup_id(1))
+    raise AssertionError(change)
 
 
 @pytest.mark.parametrize(
-    "path",
+    ("change", "message"),
     [
-        f"/_mockapi/exports/{backup_id(2)}/backup.tar.gz",  # no export
-        f"/_mockapi/exports/{backup_id(3)}/backup.zip",  # Pending
-        f"/_mockapi/exports/{backup_id(8)}/backup.tar.gz",  # Exporting
-        f"/_mockapi/exports/{backup_id(404)}/backup.tar.gz",  # no such backup
-        # A loaded export that names its own URL elsewhere is not served here.
-        f"/_mockapi/exports/{backup_id(1)}/backup.tar.gz",
+        ("no signature", "this download URL is not signed: use the export's downloadURL"),
+        ("signature left out", "this download URL's signature does not match it"),
+        ("signature altered", "this download URL's signature does not match it"),
+        ("expiry moved", "this download URL's signature does not match it"),
+        ("other format", "this download URL's signature does not match it"),
+        ("other backup", "this download URL's signature does not match it"),
     ],
 )
-def test_there_is_nothing_to_download_without_a_completed_export(
-    api: SpecClient, path: str
+def test_a_download_url_without_its_signature_or_altered_is_refused(
+    api: SpecClient, change: str, message: str
 ) -> None:
-    response = api.client.get(path)
+    url = _signed_url(api)
+    assert api.client.get(url).status_code == 200
+    response = api.client.get(_altered(url, change))
+    assert response.status_code == 403
+    assert without_trace(response.json()) == {"type": "PermissionDenied", "message": message}
+
+
+def test_a_seeded_server_signs_its_download_urls_with_a_secret_from_the_seed(
+    make_api: Callable[..., SpecClient],
+) -> None:
+    urls = []
+    for _ in range(2):
+        urls.append(_signed_url(make_api(seed=5)))
+    assert urls[0] == urls[1]
+    secret = hashlib.sha256(b"mockapi-downloads:5").digest()
+    expected = signature(secret, backup_id(2), "tar", 1770379230)
+    assert urls[0].endswith(f"?expires=1770379230&signature={expected}")
+    # Without a seed, each start has a secret of its own: a URL is no good elsewhere.
+    assert _signed_url(make_api()) != _signed_url(make_api())
+
+
+@pytest.mark.parametrize(
+    "backup",
+    [
+        2,  # no export
+        3,  # Pending
+        8,  # Exporting
+        404,  # no such backup
+        # A loaded export that names its own URL elsewhere is not served here.
+        1,
+    ],
+)
+def test_a_signed_url_finds_nothing_without_a_completed_export(
+    make_api: Callable[..., SpecClient], backup: int
+) -> None:
+    api = make_api(seed=5)
+    secret = hashlib.sha256(b"mockapi-downloads:5").digest()
+    expires = 1770379230
+    signed = signature(secret, backup_id(backup), "tar", expires)
+    path = f"/_mockapi/exports/{backup_id(backup)}/backup.tar.gz"
+    response = api.client.get(f"{path}?expires={expires}&signature={signed}")
     assert response.status_code == 404
     assert response.json()["type"] == "NotFound"
 
 
-@pytest.mark.parametrize("name", ["backup.zip", "other.tar.gz", "backup.tar"])
-def test_a_completed_export_is_served_only_under_its_own_name(api: SpecClient, name: str) -> None:
-    api.post(one(2) + "/export", json={"format": "tar"})
-    api.advance(30)
-    assert api.client.get(f"/_mockapi/exports/{backup_id(2)}/backup.tar.gz").status_code == 200
-    assert api.client.get(f"/_mockapi/exports/{backup_id(2)}/{name}").status_code == 404
-
-
-def test_a_completed_export_without_a_download_url_has_nothing_to_download(
-    api: SpecClient,
+@pytest.mark.parametrize(
+    ("given", "status", "content_range", "part"),
+    [
+        ("bytes=0-9", 206, "bytes 0-9/{size}", slice(0, 10)),
+        ("bytes=100-", 206, "bytes 100-{last}/{size}", slice(100, None)),
+        ("bytes=-5", 206, "bytes {tail5}-{last}/{size}", slice(-5, None)),
+        ("bytes=10-99999999", 206, "bytes 10-{last}/{size}", slice(10, None)),
+        ("bytes={size}-", 416, "bytes */{size}", None),
+        ("bytes=-0", 416, "bytes */{size}", None),
+        # Not one byte range: ignored, the whole file (RFC 9110 allows it).
+        ("bytes=0-1,5-6", 200, None, slice(None)),
+        ("items=0-9", 200, None, slice(None)),
+        ("bytes=9-2", 200, None, slice(None)),
+    ],
+)
+def test_a_download_resumes_with_range(
+    api: SpecClient, given: str, status: int, content_range: str | None, part: slice | None
 ) -> None:
-    serve(
-        api, [loaded_backup(export={"format": "tar", "phase": "Completed", "withPassword": False})]
-    )
-    response = api.client.get(f"/_mockapi/exports/{LOADED}/backup.tar.gz")
-    assert response.status_code == 404
-    assert response.json()["type"] == "NotFound"
+    url = _signed_url(api)
+    whole = api.client.get(url).content
+    size = len(whole)
+    numbers = {"size": size, "last": size - 1, "tail5": size - 5}
+    response = api.client.get(url, headers={"range": given.format(**numbers)})
+    assert response.status_code == status
+    if content_range is not None:
+        assert response.headers["content-range"] == content_range.format(**numbers)
+    else:
+        assert "content-range" not in response.headers
+    if part is None:
+        assert without_trace(response.json()) == {
+            "type": "RangeNotSatisfiable",
+            "message": f"the requested range is not satisfiable: the file has {size} bytes",
+        }
+    else:
+        assert response.content == whole[part]
+
+
+def test_a_download_cut_off_and_resumed_is_the_whole_archive(api: SpecClient) -> None:
+    url = _signed_url(api)
+    whole = api.client.get(url).content
+    first = api.client.get(url, headers={"range": "bytes=0-99"}).content
+    rest = api.client.get(url, headers={"range": "bytes=100-"}).content
+    assert first + rest == whole
 
 
 @pytest.mark.parametrize(
@@ -425,7 +536,9 @@ def test_a_loaded_export_at_the_placeholder_origin_is_served_here_as_tar_gz_unle
     serve(api, [loaded_backup(export=placeholder)])
     export = export_of(api, LOADED)
     assert export is not None
-    assert export["downloadURL"] == f"http://127.0.0.1:8080/_mockapi/exports/{LOADED}/{name}"
+    assert export["downloadURL"].startswith(
+        f"http://127.0.0.1:8080/_mockapi/exports/{LOADED}/{name}?expires="
+    )
     response = download(api, export["downloadURL"])
     assert response.status_code == 200
     assert hashlib.sha256(response.content).hexdigest() == export["sha256Checksum"]

@@ -9,8 +9,11 @@ from collections.abc import Callable, Iterator
 
 import httpx2
 import pytest
+from pydantic import ValidationError
 
-from mockapi import MockServer, Settings
+from mockapi import FaultRule, MockServer, Settings
+from mockapi.http.faults import MAX_RULES
+from mockapi.state.faults import FaultRules
 from tests.conftest import table_dataset
 from tests.support import TOKEN, SpecClient, check_answer, numbers
 
@@ -451,3 +454,50 @@ def test_a_delay_holds_the_answer_while_others_are_served(real_server: MockServe
     assert done.wait(10)
     thread.join()
     assert answered == [200]
+
+
+def test_fault_rules_are_capped_in_number_and_total_delay(api: SpecClient) -> None:
+    for n in range(MAX_RULES):
+        rule = {"project": f"p-none{n:02d}", "status": 503}
+        assert api.control("POST", "faults", json=rule).status_code == 201
+    refused = api.control("POST", "faults", json={"status": 503})
+    assert refused.status_code == 400
+    assert refused.json()["type"] == "BadRequest"
+    assert refused.json()["message"] == (
+        "at most 100 fault rules can be active at once; remove one "
+        "(DELETE /_mockapi/faults/{id}) or all (DELETE /_mockapi/faults) first"
+    )
+    assert len(api.control("GET", "faults").json()) == MAX_RULES
+    with pytest.raises(ValidationError, match="at most 100 fault rules"):
+        Settings(faults=[{"status": 503}] * (MAX_RULES + 1))
+    # Three matching rules of a minute each hold a request for one minute, not three.
+    rules = FaultRules(0, [FaultRule(delayMs=60_000)] * 3)
+    assert rules.decide(lambda project: True).delay_s == 60.0
+    # Below the cap, the delays of the matching rules add up.
+    rules = FaultRules(0, [FaultRule(delayMs=250), FaultRule(delayMs=500)])
+    assert rules.decide(lambda project: True).delay_s == 0.75
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/v2/projects/p-tbl001/backups", {"expirationTime": "2026-03-01T00:00:00Z"}),
+        ("PATCH", "/v2/project-backups/00000000-0000-4000-8000-000000000001", {}),
+        ("DELETE", "/v2/project-backups/00000000-0000-4000-8000-000000000002", None),
+    ],
+)
+def test_a_writes_own_remaining_counts_that_write(
+    api: SpecClient, method: str, path: str, body: object
+) -> None:
+    write = api.request(method, path, json=body)
+    assert write.status_code < 300
+    assert write.headers["x-ratelimit-remaining"] == "2999"
+    assert api.get(URL).headers["x-ratelimit-remaining"] == "2998"
+
+
+def test_the_reset_header_rounds_a_partial_second_up(api: SpecClient) -> None:
+    assert api.get(URL).headers["x-ratelimit-reset"] == "600"  # the window began at 12:00:00
+    api.control("POST", "clock", json={"now": "2026-01-30T12:00:00.250Z"})
+    assert api.get(URL).headers["x-ratelimit-reset"] == "600"  # 599.75 s: rounded up
+    api.control("POST", "clock", json={"now": "2026-01-30T12:09:59.001Z"})
+    assert api.get(URL).headers["x-ratelimit-reset"] == "1"  # 0.999 s

@@ -291,3 +291,51 @@ def test_a_scheduled_backup_is_kept_for_its_schedules_ttl(
     backup = made["13:00" if made_by == "a run of the schedule" else "11:59"]
     kept = _ms(backup["expiresAt"]) - _ms(backup["createdAt"])
     assert days * DAY_MS <= kept < days * DAY_MS + 1000
+
+
+TYPO = "bbbbbbbb-0000-4000-8000-00000000000b"
+
+
+@pytest.mark.parametrize("kind", ["backup", "schedule"])
+def test_a_document_that_lists_projects_refuses_an_item_of_another_project(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    schedule = {
+        "createdAt": "2026-01-01T00:00:00.000Z",
+        "id": "dddddddd-0000-4000-8000-000000000001",
+        "isSystemBackup": False,
+        "projectId": TYPO,
+        "schedule": "0 4 * * *",
+        "ttl": "7d",
+    }
+    document = {
+        "projects": [{"id": GOOD["projectId"], "shortId": "p-good00"}],
+        "backups": [GOOD | {"projectId": TYPO}] if kind == "backup" else [GOOD],
+        "schedules": [schedule] if kind == "schedule" else [],
+    }
+    code, output = validate(capsys, write(tmp_path, "typo.json", document))
+    assert code == 2
+    assert (
+        f"typo.json: {kind} item 0 (id {(GOOD if kind == 'backup' else schedule)['id']}): "
+        f"field 'projectId': project {TYPO} is not in this document's 'projects'"
+    ) in output
+    # Without a projects list, a projectId names its project (a plain array, as before).
+    code, _ = validate(capsys, write(tmp_path, "plain.json", [GOOD | {"projectId": TYPO}]))
+    assert code == 0
+
+
+def test_every_problem_of_a_run_is_reported_at_once_every_duplicate_included(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = GOOD | {"id": "aaaaaaaa-0000-4000-8000-000000000002", "status": 3}
+    first = write(tmp_path, "a.json", [GOOD, other])
+    second = write(tmp_path, "b.json", [GOOD, GOOD])
+    code, output = validate(capsys, first, second)
+    assert code == 2
+    lines = [line for line in output.splitlines() if line.startswith("mockapi: ")]
+    # The schema problem and both duplicates, in one run.
+    assert any("a.json: backup item 1" in line and "'status'" in line for line in lines), lines
+    duplicates = [line for line in lines if "duplicate backup id" in line]
+    assert [line.split(": backup item ")[1][:1] for line in duplicates] == ["0", "1"]
+    assert all(f"{second}: backup item" in line for line in duplicates)
+    assert len(lines) == 3

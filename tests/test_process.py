@@ -96,6 +96,9 @@ def test_serve_from_any_folder_answers_over_http(tmp_path: Path, running: list[R
     assert server.version == __version__
     assert server.shorts == "p-kbuygq, p-4x9zt2, p-n3wpr0"
     assert server.origin == "built-in default dataset"
+    assert (
+        f" | docs: {server.url}/docs | clock running, now 2026-01-30T12:00:00.000Z" in server.line
+    )
     curl_url = re.search(r"'(http://[^']+)'", server.line)
     assert curl_url
     response = httpx2.get(curl_url[1], headers={"x-access-token": "demo"})

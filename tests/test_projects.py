@@ -129,6 +129,29 @@ def test_a_list_item_is_the_project_in_the_list_shape(api: SpecClient) -> None:
         expected["customerMeta"] = {"id": full["customerId"]}
         expected.setdefault("deletionRequested", False)
         assert item == expected
+        # As recorded: the project's fields plus customerMeta, minus these.
+        left_out = {"directories", "spec", "clusterDomain", "clusterID", "clusterId"}
+        assert set(item) == (set(full) - left_out - {"statisticsBaseDomain"}) | {"customerMeta"}
+
+
+def test_a_project_has_the_recorded_fields_and_shapes(api: SpecClient) -> None:
+    for item in api.get(PROJECTS).json():
+        full = project(api, item["id"])
+        short = full["shortId"]
+        assert full["deletionRequested"] is False
+        assert full["directories"] == {
+            "Home": f"/home/{short}",
+            "Logs": f"/home/{short}/logs",
+            "Web": f"/home/{short}/html",
+        }
+        assert "projectHostingId" not in full
+        assert len(full["serverId"]) == 36
+        assert full["serverShortId"].startswith("s-")
+        assert list(full["spec"]) == ["storage"]
+        assert full["spec"]["storage"].endswith("Gi")
+        assert full["clusterDomain"] == "project.host"
+        assert full["features"] == full["supportedFeatures"]
+        assert set(full["features"]) <= {"redis", "container", "node"}
 
 
 @pytest.mark.parametrize(

@@ -25,9 +25,10 @@ def blocks(title: str, language: str) -> list[str]:
     return re.findall(rf"```{language}\n(.*?)```", section(title), flags=re.S)
 
 
-@pytest.fixture
-def server() -> Iterator[MockServer]:
-    with MockServer(Settings()) as running:
+@pytest.fixture(params=["frozen", "running"])
+def server(request: pytest.FixtureRequest) -> Iterator[MockServer]:
+    """The README's server, on a frozen clock as it shows, and on a running one."""
+    with MockServer(Settings(clock=request.param)) as running:
         yield running
 
 

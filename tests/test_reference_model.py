@@ -35,7 +35,7 @@ from tests.support import check_answer, pagination
 
 _MUTATION = settings.get_current_profile_name() == "mutation"
 EXAMPLES = int(
-    os.environ.get("MOCKAPI_MODEL_EXAMPLES", settings.default.max_examples if _MUTATION else 120)
+    os.environ.get("MOCKAPI_MODEL_EXAMPLES", settings.default.max_examples if _MUTATION else 40)
 )
 TOKEN = {"x-access-token": "t"}
 PROJECTS = {

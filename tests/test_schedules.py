@@ -199,6 +199,36 @@ def test_a_created_schedule_is_listed_with_created_and_updated_at(api: SpecClien
     assert listed[1:] == [created]
 
 
+def test_a_schedules_created_and_updated_at_are_whole_seconds(api: SpecClient) -> None:
+    # As recorded (…T10:54:03.000Z): the milliseconds of now are dropped.
+    api.control("POST", "clock", json={"now": "2026-01-30T12:00:03.250Z"})
+    created = create(api)
+    assert created["createdAt"] == created["updatedAt"] == "2026-01-30T12:00:03.000Z"
+    api.control("POST", "clock", json={"now": "2026-01-30T12:00:04.999Z"})
+    assert api.patch(one(created["id"]), json={"ttl": "8d"}).status_code == 204
+    changed = api.get(one(created["id"])).json()
+    assert (changed["createdAt"], changed["updatedAt"]) == (
+        "2026-01-30T12:00:03.000Z",
+        "2026-01-30T12:00:04.000Z",
+    )
+
+
+def test_a_schedules_backups_share_its_description_text(api: SpecClient) -> None:
+    long_text = "Nightly Extra " * 250
+    made = create(api, "0 * * * *", description=long_text)
+    api.advance(DAY)
+    record = api.app.mock.store.projects[TABLE_PROJECT]
+    index = record.backups
+    positions = [
+        i
+        for i, backup_id in enumerate(index.ids)
+        if backup_id in {b["id"] for b in made_by(api, made["id"])}
+    ]
+    assert len(positions) == 24
+    # One searchable copy for all of them, not one per backup.
+    assert len({id(index.descriptions[i]) for i in positions}) == 1
+
+
 @pytest.mark.parametrize(
     ("cron", "ttl"),
     [
@@ -543,3 +573,43 @@ def test_scheduled_backups_expire_when_their_ttl_passes(api: SpecClient) -> None
     assert api.get(f"/v2/project-backups/{made['id']}").status_code == 200
     api.advance(1)
     assert api.get(f"/v2/project-backups/{made['id']}").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("cron", "first"),
+    [("0 12 * * *", "2026-01-31T12:00:00.000Z"), ("0 * * * *", "2026-01-30T13:00:00.000Z")],
+)
+def test_a_schedule_created_exactly_on_its_cron_minute_runs_at_the_next_cron_time(
+    api: SpecClient, cron: str, first: str
+) -> None:
+    # The clock stands at 12:00:00.000, on both schedules' minute.
+    made = create(api, cron)
+    assert made_by(api, made["id"]) == []
+    api.advance(1)
+    assert made_by(api, made["id"]) == []
+    api.advance(DAY)
+    assert made_by(api, made["id"])[0]["requestedAt"] == first
+
+
+def test_data_loaded_exactly_on_a_cron_minute_runs_at_the_next_cron_time(
+    make_api: Callable[..., SpecClient],
+) -> None:
+    schedule = {
+        "createdAt": "2025-01-01T00:00:00.000Z",
+        "id": NIGHTLY_PARENT,
+        "isSystemBackup": True,
+        "projectId": TABLE_PROJECT,
+        "schedule": "0 12 * * *",
+        "ttl": "7d",
+    }
+    document = {"projects": [{"id": TABLE_PROJECT, "shortId": "p-tbl001"}]}
+    dataset, problems = parse_document(
+        "on the minute", {**document, "schedules": [schedule], "backups": []}
+    )
+    assert problems == []
+    api = make_api(combine([dataset]))  # loaded at 12:00:00.000, the schedule's minute
+    assert backups(api) == []
+    api.advance(DAY - 1)
+    assert backups(api) == []
+    api.advance(1)
+    assert [b["requestedAt"] for b in backups(api)] == ["2026-01-31T12:00:00.000Z"]

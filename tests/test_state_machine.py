@@ -1,7 +1,8 @@
 """Random sequences of API calls against a small reference model of the documented rules.
 
 The model is plain Python written from the API's documented behaviour, not from the store:
-backups ordered by (requestedAt, id), the newest one not deletable, exports Pending for a
+backups ordered by (requestedAt, id), the newest Completed one not deletable, created
+backups completing exactly backup_seconds after their request, exports Pending for a
 quarter of export_seconds then Exporting then Completed then Expired, restores running for
 restore_seconds, backups made by schedules on their cron minutes and completed 6-171 s later
 (the one thing the model cannot know exactly: it adopts what it sees inside that window).
@@ -11,6 +12,7 @@ After every step the list, its filters and GET must agree with the model.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -66,7 +68,7 @@ def uid(n: int) -> str:
     return f"00000000-0000-4000-8000-{n:012d}"
 
 
-# The loaded data: consistent with the rules (only the newest is not deletable).
+# The loaded data: consistent with the rules (only the newest Completed is not deletable).
 LOADED = [
     {
         "id": uid(1),
@@ -270,6 +272,7 @@ class BackupApiMachine(RuleBasedStateMachine):
         self.deleted_schedules: list[str] = []
         self.expected_runs: list[tuple[str, int, str | None]] = []
         self.touched: str | None = None
+        self.last_created: int | None = None
         self.steps = 0
         self.schedules_changed = True
 
@@ -282,6 +285,11 @@ class BackupApiMachine(RuleBasedStateMachine):
         """The backups the list must show, in oldestFirst order."""
         alive = [b for b in self.backups.values() if not b.gone(self.now)]
         return sorted(alive, key=lambda b: (b.requested, b.id))
+
+    def kept(self) -> str | None:
+        """The backup that is not deletable: the newest Completed one present."""
+        done = [b for b in self.present() if b.status(self.now) == "Completed"]
+        return done[-1].id if done else None
 
     def pick(self, n: int, allow_deleted: bool = True) -> tuple[str, Backup | None]:
         """A present backup, or now and then a deleted or expired one."""
@@ -312,20 +320,23 @@ class BackupApiMachine(RuleBasedStateMachine):
         response = self.api.post(BACKUPS, json=body)
         assert response.status_code == 201
         created = response.json()
-        # A created backup is the newest: a tie with the newest's requestedAt (a frozen clock)
-        # is broken by taking it a millisecond later.
+        # A created backup is the newest: it follows the last created one, and a tie with
+        # the newest's requestedAt (a frozen clock) is broken by taking it a millisecond later.
         present = self.present()
         requested = self.now
-        if present and self.now <= present[-1].requested < self.now + SECOND:
+        if self.last_created is not None:
+            requested = max(requested, self.last_created + 1)
+        if present and requested <= present[-1].requested < self.now + SECOND:
             requested = present[-1].requested + 1
+        self.last_created = requested
         backup = Backup(
             id=created["id"],
             requested=requested,
             description=description or None,
-            done_at=-(-(self.now + BACKUP_MS) // SECOND) * SECOND,
-            expires=expires,
+            done_at=self.now + BACKUP_MS,  # exactly, no rounding
+            expires=expires - expires % SECOND,  # whole seconds
         )
-        assert created == self.render(backup, deletable=False)
+        assert created == self.render(backup, deletable=True)  # running: deletable
         self.backups[backup.id] = backup
         self.touched = backup.id
 
@@ -361,7 +372,7 @@ class BackupApiMachine(RuleBasedStateMachine):
         if description is not None:
             backup.description = description or None
         if expiration is not None:
-            backup.expires = to_ms(expiration)
+            backup.expires = to_ms(expiration) - to_ms(expiration) % SECOND
             backup.expires_given = True
         self.touched = backup_id
 
@@ -372,8 +383,7 @@ class BackupApiMachine(RuleBasedStateMachine):
         if backup is None:
             assert response.status_code == 403
             return
-        newest = self.present()[-1].id == backup_id
-        if newest:
+        if self.kept() == backup_id:
             assert response.status_code == 412
             assert response.json()["type"] == "FailedPrecondition"
             return
@@ -546,7 +556,7 @@ class BackupApiMachine(RuleBasedStateMachine):
             item["parentId"] = backup.parent
         if status != "InProgress":
             if backup.done_at is not None:
-                item["createdAt"] = iso(backup.done_at)
+                item["createdAt"] = iso(backup.done_at - backup.done_at % SECOND)
             elif backup.created is not None:
                 item["createdAt"] = iso(backup.created)
             if backup.expires is not None:
@@ -627,9 +637,9 @@ class BackupApiMachine(RuleBasedStateMachine):
         self.adopt(observed)
         present = self.present()
         assert [item["id"] for item in listed] == [b.id for b in present]
-        for position, (backup, item) in enumerate(zip(present, listed, strict=True)):
-            deletable = position != len(present) - 1
-            expected = self.render(backup, deletable)
+        kept = self.kept()
+        for backup, item in zip(present, listed, strict=True):
+            expected = self.render(backup, deletable=backup.id != kept)
             shown = {k: v for k, v in item.items() if k not in ("export", "restore", "restorePath")}
             assert shown == expected
             self.check_export(backup, item)
@@ -660,8 +670,8 @@ class BackupApiMachine(RuleBasedStateMachine):
         for item in listed:
             export = item.get("export", {})
             if export.get("phase") == "Completed":
-                path = urlsplit(export["downloadURL"]).path
-                response = self.api.request("GET", path, headers={})
+                url = urlsplit(export["downloadURL"])
+                response = self.api.request("GET", f"{url.path}?{url.query}", headers={})
                 assert response.status_code == 200
                 assert hashlib.sha256(response.content).hexdigest() == export["sha256Checksum"]
                 return
@@ -683,8 +693,10 @@ class BackupApiMachine(RuleBasedStateMachine):
             assert response.status_code == 403
 
 
+# A short run by default (the README's test command stays short); CI's .ci/run runs a long one:
+# MOCKAPI_MACHINE_EXAMPLES=100 pytest tests/test_state_machine.py
 BackupApiMachine.TestCase.settings = settings(
-    max_examples=25,
+    max_examples=int(os.environ.get("MOCKAPI_MACHINE_EXAMPLES", "8")),
     stateful_step_count=30,
     deadline=None,
     database=None,

@@ -6,9 +6,10 @@ Each test names a rule a client or a test suite relies on; real HTTP where it ma
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from mockapi import MockServer, Settings, create_app
 from mockapi.backups.clock import ClockError
 from mockapi.backups.dataset import Dataset, ProjectInfo
 from mockapi.data.loading import load_default_dataset
-from mockapi.timestamps import format_epoch_ms
+from mockapi.timestamps import format_epoch_ms, format_timestamp
 from mockapi.watch import reload_once
 from tests.support import TOKEN, SpecClient, backup_id
 
@@ -73,6 +74,42 @@ def test_a_time_without_a_zone_is_refused_by_settings_and_the_handle() -> None:
         Settings(now=datetime(2026, 1, 1))
     with MockServer() as server, pytest.raises(ClockError, match="no time zone"):
         server.set_now(datetime(2026, 3, 1))
+
+
+@pytest.mark.parametrize(
+    ("when", "now"),
+    [
+        ("2026-01-30T12:00:00.500Z", "2026-01-30T12:00:00.500Z"),
+        ("2026-01-30T14:00:00+02:00", "2026-01-30T12:00:00.000Z"),
+        (datetime(2026, 1, 31, tzinfo=UTC), "2026-01-31T00:00:00.000Z"),
+    ],
+)
+def test_the_handle_sets_now_from_a_datetime_or_rfc_3339_text(
+    when: datetime | str, now: str
+) -> None:
+    with MockServer() as server:
+        server.set_now(when)
+        assert format_timestamp(server.now()) == now
+        assert httpx2.get(server.url_for("/_mockapi/clock")).json()["now"] == now
+
+
+@pytest.mark.parametrize(
+    ("when", "message"),
+    [
+        ("next tuesday", "'next tuesday' is not an RFC 3339 time; give one such as"),
+        ("2026-03-01T00:00:00", "has no time zone"),
+    ],
+)
+def test_the_handle_refuses_text_that_is_no_time_with_a_zone(when: str, message: str) -> None:
+    with MockServer() as server, pytest.raises(ClockError, match=message):
+        server.set_now(when)
+
+
+def test_url_for_names_a_path_on_the_server() -> None:
+    with MockServer() as server:
+        assert server.url_for("/v2/projects/p-kbuygq") == f"{server.url}/v2/projects/p-kbuygq"
+        assert server.url_for("_mockapi/health") == f"{server.url}/_mockapi/health"
+        assert httpx2.get(server.url_for("_mockapi/health")).status_code == 200
 
 
 def test_the_handle_never_moves_the_clock_backwards() -> None:
@@ -182,3 +219,16 @@ def test_schedules_of_an_unknown_project_are_empty_when_lists_are(
     response = api.get("/v2/projects/p-zzzzzz/backup-schedules")
     assert response.status_code == 200
     assert response.json() == []
+
+
+@pytest.mark.parametrize("method", ["transport", "client"])
+def test_the_in_process_clients_name_their_extra_when_httpx2_is_missing(
+    method: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = MockServer()
+    try:
+        monkeypatch.setitem(sys.modules, "httpx2", None)  # as if it were not installed
+        with pytest.raises(ModuleNotFoundError, match=r"pip install 'mockapi\[inprocess\]'"):
+            getattr(server, method)()
+    finally:
+        server.stop()

@@ -104,8 +104,11 @@ def test_default_dataset_scheduled_backups_follow_the_recorded_figures(
             for b in items
             if b["projectId"] == default_api.get(f"/v2/projects/{project}").json()["id"]
         ]
-        newest = max(mine, key=lambda b: (b["requestedAt"], b["id"]))
+        # As recorded: the newest Completed backup is kept; a newer running one is deletable.
+        done = [b for b in mine if b["status"] == "Completed"]
+        newest = max(done, key=lambda b: (b["requestedAt"], b["id"]))
         assert [b["id"] for b in mine if not b["deletable"]] == [newest["id"]]
+        assert any(b["status"] == "InProgress" and b["deletable"] for b in mine)
 
 
 def test_default_dataset_has_an_empty_project(default_api: SpecClient) -> None:

@@ -27,7 +27,8 @@ EXPIRATION_SLACK_MS = 60_000
 
 
 def expiration_ms(when: datetime, now_ms: int, at_least_a_week: bool) -> int:
-    """An expirationTime the API accepts: in the future (a week ahead on create), within a year."""
+    """An expirationTime the API accepts (in the future, a week ahead on create, within a
+    year), in whole seconds."""
     ms = to_ms(when)
     earliest = now_ms + (MIN_EXPIRATION_MS - EXPIRATION_SLACK_MS if at_least_a_week else 1)
     latest = now_ms + MAX_EXPIRATION_MS + EXPIRATION_SLACK_MS
@@ -58,7 +59,8 @@ def expiration_ms(when: datetime, now_ms: int, at_least_a_week: bool) -> int:
                 )
             ]
         )
-    return ms
+    # The API keeps whole seconds: 12:00:19.250 is shown as 12:00:19.000 (as recorded).
+    return ms - ms % 1000
 
 
 def list_backups(call: Call) -> Reply:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +31,7 @@ from mockapi.errors import (
 )
 from mockapi.http.auth import Authenticator
 from mockapi.http.cors import Cors, origin_of
-from mockapi.http.faults import Outcome, parse_prefer
+from mockapi.http.faults import MAX_TOTAL_DELAY_MS, Outcome, parse_prefer
 from mockapi.http.logs import AccessLog
 from mockapi.http.reading import ClientGone, parse_json, read_limited
 from mockapi.http.responses import Reply
@@ -72,6 +72,7 @@ class Call:
     body: Any
     store: Store
     config: ApiConfig
+    headers: Sequence[tuple[bytes, bytes]] = ()
 
 
 Handler = Callable[[Call], Reply]
@@ -211,7 +212,9 @@ class ApiApp:
             outcome = prefer = self._prefer(headers)
             if state.faults and (prefer is None or prefer.status is None):
                 outcome = state.faults.decide(self._same_project(params))
-                outcome.delay_s += prefer.delay_s if prefer is not None else 0.0
+                # Rules and Prefer together wait no longer than one of them may.
+                waited = outcome.delay_s + (prefer.delay_s if prefer is not None else 0.0)
+                outcome.delay_s = min(waited, MAX_TOTAL_DELAY_MS / 1000)
             if outcome is not None and outcome.provoked:
                 await self._provoked(outcome, scope)
                 state.check_generation(generation)
@@ -237,7 +240,14 @@ class ApiApp:
             if operation.writes:
                 store = state.writable()
             reply = operation.handler(
-                Call(params, scope["query_string"].decode("latin-1"), parsed, store, self.config)
+                Call(
+                    params,
+                    scope["query_string"].decode("latin-1"),
+                    parsed,
+                    store,
+                    self.config,
+                    headers,
+                )
             )
         except ApiError as error:
             status = await self._answer_error(send, scope, error, trace, now, extra)

@@ -63,26 +63,30 @@ def derive_short_id(project_id: str, taken: set[str]) -> str:
         salt += 1
 
 
-def _check_unique_ids(datasets: list[Dataset], kind: str) -> None:
-    """Raise DatasetError naming the first repeated backup (or schedule) id and its places."""
+def _duplicate_ids(datasets: list[Dataset], kind: str) -> list[str]:
+    """A problem for every repeated backup (or schedule) id, naming it and where it was first."""
     ids = [item["id"] for dataset in datasets for item in getattr(dataset, kind + "s")]
     if len(set(ids)) == len(ids):
-        return  # the common case, checked in one pass at C speed
+        return []  # the common case, checked in one pass at C speed
+    problems = []
     first_seen: dict[str, tuple[str, int]] = {}
     for dataset in datasets:
         for position, item in enumerate(getattr(dataset, kind + "s")):
             item_id = item["id"]
             if item_id in first_seen:
                 source, earlier = first_seen[item_id]
-                raise DatasetError(
+                problems.append(
                     f"{dataset.source}: {kind} item {position} (id {item_id}): field 'id': "
                     f"duplicate {kind} id, first seen at {source}: {kind} item {earlier}"
                 )
-            first_seen[item_id] = (dataset.source, position)
+            else:
+                first_seen[item_id] = (dataset.source, position)
+    return problems
 
 
 def combine(datasets: Iterable[Dataset], derive: bool = True) -> Dataset:
-    """Merge datasets: projects named twice must agree, backup ids must be unique.
+    """Merge datasets: projects named twice must agree, backup ids must be unique; every
+    problem is raised at once, one a line.
 
     With `derive`, projects without a short id get a derived one; without, they are left
     for a later merge (where --project-alias may still name them).
@@ -93,28 +97,32 @@ def combine(datasets: Iterable[Dataset], derive: bool = True) -> Dataset:
     schedules: list[dict[str, Any]] = []
     sources: list[str] = []
     datasets = list(datasets)
-    _check_unique_ids(datasets, "backup")
-    _check_unique_ids(datasets, "schedule")
+    # Every problem is gathered, then all are raised together (one a line).
+    problems = _duplicate_ids(datasets, "backup") + _duplicate_ids(datasets, "schedule")
     for dataset in datasets:
         sources.append(dataset.source)
         for project in dataset.projects:
             known = projects.get(project.id)
             if known is not None and project.short_id and known.short_id != project.short_id:
-                raise DatasetError(
+                problems.append(
                     f"{dataset.source}: project {project.id} has short id {project.short_id}, "
                     f"but it was already named {known.short_id}"
                 )
+                continue
             owner = short_owner.get(project.short_id)
             if owner is not None and owner != project.id:
-                raise DatasetError(
+                problems.append(
                     f"{dataset.source}: short id {project.short_id} names both project "
                     f"{owner} and project {project.id}"
                 )
+                continue
             projects[project.id] = _merged(known, project)
             if project.short_id:
                 short_owner[project.short_id] = project.id
         backups.extend(dataset.backups)
         schedules.extend(dataset.schedules)
+    if problems:
+        raise DatasetError("\n".join(problems))
     # Projects with no short id, or known only from a backup's projectId, get a derived one,
     # after every named short id is known so a derived one never takes a named one.
     unnamed = [p.id for p in projects.values() if not p.short_id] if derive else []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -13,6 +14,8 @@ from mockapi.backups import lifecycle as life
 WITH_EXPORT = 1
 RESTORE_RUNNING = 2
 BACKUP_RUNNING = 4
+# Completed (not running, not Failed): the newest such backup is the one a project keeps.
+COMPLETED = 8
 # Above this many new backups for one project, rebuilding its index beats inserting.
 _BULK = 64
 SORTED = orjson.OPT_SORT_KEYS
@@ -27,7 +30,21 @@ def flags_of(backup: dict[str, Any]) -> int:
         flags |= RESTORE_RUNNING
     if life.is_running(backup):
         flags |= BACKUP_RUNNING
+    if backup["status"] == "Completed":
+        flags |= COMPLETED
     return flags
+
+
+@lru_cache(maxsize=256)
+def _lowered(description: str) -> str:
+    # One searchable copy per distinct text, shared by every backup that carries it: a
+    # schedule's backups all carry its description.
+    return description.lower()
+
+
+def searchable(backup: dict[str, Any]) -> str:
+    """The description a search looks in (lowercase; shared between backups alike)."""
+    return _lowered(backup.get("description", ""))
 
 
 def to_bytes(backup: dict[str, Any], option: int = 0) -> bytes:
@@ -93,7 +110,7 @@ class ProjectBackups:
         self.requested.insert(position, backup["requestedAt"])
         self.ids.insert(position, backup["id"])
         self.json.insert(position, data)
-        self.descriptions.insert(position, backup.get("description", "").lower())
+        self.descriptions.insert(position, searchable(backup))
         self.flags.insert(position, flags_of(backup))
         self._changed()
 
@@ -107,8 +124,7 @@ class ProjectBackups:
             zip(self.requested, self.ids, self.json, self.descriptions, self.flags, strict=True)
         )
         rows += [
-            (b["requestedAt"], b["id"], to_bytes(b), b.get("description", "").lower(), flags_of(b))
-            for b in backups
+            (b["requestedAt"], b["id"], to_bytes(b), searchable(b), flags_of(b)) for b in backups
         ]
         # The wire timestamp format sorts lexicographically in time order, so no parsing.
         rows.sort(key=lambda row: (row[0], row[1]))
@@ -121,7 +137,7 @@ class ProjectBackups:
     def replace(self, position: int, backup: dict[str, Any]) -> None:
         """Change the backup at a position (its requestedAt and id stay)."""
         self.json[position] = to_bytes(backup, SORTED)
-        self.descriptions[position] = backup.get("description", "").lower()
+        self.descriptions[position] = searchable(backup)
         self.flags[position] = flags_of(backup)
         self._changed()
 
@@ -146,6 +162,18 @@ class ProjectBackups:
         self.descriptions = [self.descriptions[i] for i in keep]
         self.flags = bytearray(self.flags[i] for i in keep)
         self._changed()
+
+    def newest_with(self, flag: int) -> int | None:
+        """The position of the newest backup carrying `flag`, or None.
+
+        Scanned from the newest end: what lies after it is only what is still running, a
+        few positions in any real history.
+        """
+        flags = self.flags
+        for position in range(len(flags) - 1, -1, -1):
+            if flags[position] & flag:
+                return position
+        return None
 
     def positions(self, mask: int) -> array[int] | None:
         """Positions matching every flag in mask (None: all); cached until the next write."""

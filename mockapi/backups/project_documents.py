@@ -16,12 +16,14 @@ from mockapi.ids import short_id_from_text, uuid_from_text
 from mockapi.timestamps import format_epoch_ms
 
 _CLUSTERS = ("espelkamp", "fiestel", "lombardi", "minden")
+# Feature sets as recorded projects carry them (`mw project get`: redis, container, node).
 _FEATURES: tuple[list[str], ...] = (
-    ["redis"],
+    ["redis", "container", "node"],
     ["redis", "node"],
-    ["redis", "node", "runtimeApps"],
-    [],
+    ["redis", "container"],
+    ["redis"],
 )
+_STORAGE = ("20Gi", "50Gi", "50Gi", "100Gi")
 # ProjectListItem's fields, in the spec's (alphabetical) order; customerMeta is list-only.
 LIST_ITEM_FIELDS = (
     "backupStorageUsageInBytes",
@@ -38,7 +40,7 @@ LIST_ITEM_FIELDS = (
     "id",
     "imageRefId",
     "isReady",
-    "projectHostingId",
+    "projectHostingId",  # only when a fixture gives it: recorded projects carry serverId
     "readiness",
     "serverGroupId",
     "serverId",
@@ -64,7 +66,9 @@ def project_document(
     usage_set = now_ms - now_ms % HOUR_MS - (n >> 20) % (3 * HOUR_MS)
     usage_set -= usage_set % 1000
     cluster = _CLUSTERS[n % len(_CLUSTERS)]
-    on_server = (n >> 5) % 3 == 0
+    features = _FEATURES[(n >> 3) % len(_FEATURES)]
+    home = f"/home/{info.short_id}"
+    # The fields and shapes of a recorded `mw project get --output json`.
     document: dict[str, Any] = {
         "backupStorageUsageInBytes": (n >> 7) % 20_000_000_000,
         "backupStorageUsageInBytesSetAt": format_epoch_ms(usage_set),
@@ -73,30 +77,28 @@ def project_document(
         "clusterId": cluster,
         "createdAt": format_epoch_ms(created),
         "customerId": uuid_from_text(f"{info.id}:customer"),
+        "deletionRequested": False,
         "description": info.description,
-        "directories": {"Home": f"/home/{info.short_id}"},
+        "directories": {"Home": home, "Logs": f"{home}/logs", "Web": f"{home}/html"},
         "enabled": True,
-        "features": _FEATURES[(n >> 3) % len(_FEATURES)],
+        "features": features,
         "id": info.id,
         "isReady": True,
-        "projectHostingId": uuid_from_text(f"{info.id}:hosting"),
         "readiness": "ready",
         "serverGroupId": uuid_from_text(f"{info.id}:group"),
+        "serverId": uuid_from_text(f"{info.id}:server"),
+        "serverShortId": short_id_from_text(f"{info.id}:server", "s-"),
         "shortId": info.short_id,
-        # Hardware-shaped only: a VisitorSpec also matches HardwareSpec, so it can never
-        # satisfy the spec's oneOf, and strict clients would reject it.
-        "spec": {"cpu": "1", "memory": "2Gi", "storage": f"{20 * (1 + n % 5)}Gi"},
+        # Storage only, as recorded: it matches HardwareSpec alone (a VisitorSpec needs
+        # visitors too), so the spec's oneOf holds.
+        "spec": {"storage": _STORAGE[(n >> 5) % len(_STORAGE)]},
         "statisticsBaseDomain": "pe-prod.mcloud.services",
         "status": "ready",
         "statusSetAt": format_epoch_ms(created + 120_000),
-        "supportedFeatures": _FEATURES[(n >> 3) % len(_FEATURES)],
+        "supportedFeatures": features,
         "webStorageUsageInBytes": (n >> 13) % 50_000_000_000,
         "webStorageUsageInBytesSetAt": format_epoch_ms(usage_set),
     }
-    if on_server:
-        document["serverId"] = uuid_from_text(f"{info.id}:server")
-        document["serverShortId"] = short_id_from_text(f"{info.id}:server", "s-")
-        document["spec"] = {"cpu": "2", "memory": "4Gi", "storage": "50Gi"}
     document.update(info.fields)
     return dict(sorted(document.items()))
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockapi.backups.dataset import ProjectInfo
-from mockapi.backups.index import SORTED, ProjectBackups, to_bytes
+from mockapi.backups.index import COMPLETED, SORTED, ProjectBackups, to_bytes
 from mockapi.ids import uuid_from_bits, uuid_from_text
 
 
@@ -21,8 +21,10 @@ class ProjectRecord:
     list_json: bytes
     backups: ProjectBackups
     schedules: dict[str, dict[str, Any]]
-    # The backup the store last made the non-deletable newest one (None: not yet managed).
+    # The backup the store last made the kept one (None: not yet managed).
     newest: str | None = None
+    # The requestedAt of the last backup created through the API: the next one comes after.
+    last_created_ms: int | None = None
 
     def copy(self) -> ProjectRecord:
         """An independent record (documents and schedule dicts are never changed in place)."""
@@ -33,6 +35,7 @@ class ProjectRecord:
             self.backups.copy(),
             dict(self.schedules),
             self.newest,
+            self.last_created_ms,
         )
 
 
@@ -106,8 +109,8 @@ class Records:
 
     def insert(self, record: ProjectRecord, backup: dict[str, Any]) -> None:
         """Serve a new backup at its place in its project's order."""
-        # Deletable unless it lands as the newest (then renew_newest says otherwise): two
-        # schedules on the same minute put a backup before the newest, not after it.
+        # A new backup is running, and a running backup can be deleted (as recorded); it is
+        # kept once it completes as the newest Completed one (renew_newest).
         backup["deletable"] = True
         record.backups.insert(backup, to_bytes(backup, SORTED))
         self.backups[backup["id"]] = (record.info.id, backup["requestedAt"])
@@ -128,9 +131,13 @@ class Records:
         expired.clear()
 
     def renew_newest(self, record: ProjectRecord) -> None:
-        """The newest backup of a project is the one that is not deletable (as recorded)."""
-        ids = record.backups.ids
-        newest = ids[-1] if ids else None
+        """The newest Completed backup of a project is the one that is not deletable.
+
+        Recorded traffic shows it so: newer running backups, and Failed ones, are deletable.
+        """
+        backups = record.backups
+        position = backups.newest_with(COMPLETED)
+        newest = backups.ids[position] if position is not None else None
         if newest == record.newest:
             return
         previous = record.newest

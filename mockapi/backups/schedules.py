@@ -13,7 +13,7 @@ from mockapi.errors import PreconditionFailed
 from mockapi.ids import uuid_from_text
 from mockapi.timestamps import format_epoch_ms
 
-RUNS = ":schedule"
+RUNS = "schedule"
 DEFAULT_RETENTION_MS = 30 * life.DAY_MS
 # Starts a scheduled backup: (project, backup, when it completes, when it expires).
 StartBackup = Callable[[ProjectRecord, dict[str, Any], int, int], None]
@@ -28,17 +28,27 @@ class Schedules:
         timeline: Timeline,
         now_ms: Callable[[], int],
         start_backup: StartBackup,
+        limit: int = 20,
     ) -> None:
         self.records = records
         self.timeline = timeline
         self.now_ms = now_ms
         self.start_backup = start_backup
+        self.limit = limit
 
     def create(
         self, record: ProjectRecord, cron: str, ttl: str, description: str | None
     ) -> dict[str, Any]:
-        """A user schedule; it makes its first backup at its next cron time."""
-        now = format_epoch_ms(self.now_ms())
+        """A user schedule; it makes its first backup at its next cron time.
+
+        A project has at most `limit` schedules: each one makes backups as the clock moves,
+        so without a bound one client could make a clock move as long as it likes.
+        """
+        if len(record.schedules) >= self.limit:
+            raise PreconditionFailed(
+                f"a project has at most {self.limit} backup schedules (--max-schedules-per-project)"
+            )
+        now = _whole_seconds(self.now_ms())
         schedule: dict[str, Any] = {"createdAt": now}
         if description:
             schedule["description"] = description
@@ -83,7 +93,7 @@ class Schedules:
             changed["ttl"] = ttl
         if cron is not None:
             changed["schedule"] = cron
-        changed["updatedAt"] = format_epoch_ms(self.now_ms())
+        changed["updatedAt"] = _whole_seconds(self.now_ms())
         record.schedules[schedule["id"]] = dict(sorted(changed.items()))
         if cron is not None and cron != schedule["schedule"]:
             self.plan(changed, self.now_ms())
@@ -95,7 +105,7 @@ class Schedules:
             raise PreconditionFailed("the system backup schedule cannot be deleted")
         record = self.records.projects[self.records.schedules.pop(schedule["id"])]
         del record.schedules[schedule["id"]]
-        self.timeline.drop(schedule["id"] + RUNS)
+        self.timeline.drop(schedule["id"], RUNS)
 
     def _require(self, schedule_id: str) -> dict[str, Any]:
         schedule = self.records.schedule(schedule_id)
@@ -107,14 +117,14 @@ class Schedules:
 
     def plan(self, schedule: dict[str, Any], after_ms: int) -> None:
         """Plan a schedule's next run after `after_ms` (earlier plans are stale)."""
-        token = self.timeline.guard(schedule["id"] + RUNS)
+        token = self.timeline.guard(schedule["id"], RUNS)
         at = life.next_run_ms(schedule["schedule"], after_ms)
         self.timeline.push(at, life.SCHEDULE_RUNS, schedule["id"], token)
 
     def run(self, at: int, schedule_id: str, token: int, target: int) -> None:
         """A run comes due: it makes a backup (unless it would expire before `target`)."""
         project_id = self.records.schedules.get(schedule_id)
-        if project_id is None or not self.timeline.holds(schedule_id + RUNS, token):
+        if project_id is None or not self.timeline.holds(schedule_id, RUNS, token):
             return
         record = self.records.projects[project_id]
         schedule = record.schedules[schedule_id]
@@ -139,6 +149,11 @@ class Schedules:
             self.start_backup(record, backup, created, expires)
         following = life.next_run_ms(schedule["schedule"], max(at, target - retention - 300_000))
         self.timeline.push(following, life.SCHEDULE_RUNS, schedule_id, token)
+
+
+def _whole_seconds(ms: int) -> str:
+    """A schedule's createdAt and updatedAt: whole seconds, as recorded (…T10:54:03.000Z)."""
+    return format_epoch_ms(ms - ms % life.SECOND_MS)
 
 
 def retention_ms(record: ProjectRecord, backup: dict[str, Any]) -> int:

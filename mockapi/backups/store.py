@@ -8,6 +8,7 @@ time comes in as milliseconds from the caller (the clock), never from the system
 
 from __future__ import annotations
 
+import secrets
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
@@ -18,12 +19,19 @@ import orjson
 
 from mockapi.backups import lifecycle as life
 from mockapi.backups.dataset import Dataset, DatasetError, ProjectInfo, combine
-from mockapi.backups.exports import Exports
-from mockapi.backups.index import BACKUP_RUNNING, RESTORE_RUNNING, WITH_EXPORT, ProjectBackups
+from mockapi.backups.exports import EXPORT, RESTORE, Exports
+from mockapi.backups.index import (
+    BACKUP_RUNNING,
+    COMPLETED,
+    RESTORE_RUNNING,
+    WITH_EXPORT,
+    ProjectBackups,
+)
 from mockapi.backups.project_documents import list_item, project_document
 from mockapi.backups.records import Located, ProjectRecord, Records
 from mockapi.backups.schedules import (
     DEFAULT_RETENTION_MS,
+    RUNS,
     Schedules,
     retention_ms,
     system_schedule,
@@ -40,6 +48,18 @@ _SEARCH_CACHE_SIZE = 256
 _SEARCH_CACHE_POSITIONS = 4_000_000
 # A backup created within this much before the newest one's requestedAt is taken after it.
 _SAME_MOMENT_MS = 1000
+# The guards of a backup's own events (a running one's completion, a completed one's expiry).
+DONE = "done"
+EXPIRES = "expires"
+# The guard lane of each kind of event: one plan per subject and lane at a time.
+LANES = {
+    life.BACKUP_DONE: DONE,
+    life.BACKUP_EXPIRES: EXPIRES,
+    life.EXPORT_STEP: EXPORT,
+    life.EXPORT_EXPIRES: EXPORT,
+    life.RESTORE_DONE: RESTORE,
+    life.SCHEDULE_RUNS: RUNS,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,11 +73,15 @@ class Page:
 
 @dataclass(frozen=True)
 class StoreConfig:
-    """What the store needs besides data: durations, its public URL, its id seed."""
+    """What the store needs besides data: durations, its public URL, its id seed, the secret
+    its download URLs are signed with."""
 
     durations: life.Durations = field(default_factory=life.Durations)
     public_url: str = "http://127.0.0.1:8080"
     seed: int = 0
+    # Signs download URLs: one per start unless derived from a seed (store_config).
+    download_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    max_schedules: int = 20  # per project, its system schedule included
 
 
 class Store:
@@ -68,7 +92,7 @@ class Store:
         self.source = dataset.source
         self.now_ms = now_ms
         self.records = Records(self.config.seed)
-        self.timeline = Timeline()
+        self.timeline = Timeline(LANES)
         # Running backups: when each expires once it completes (its expirationTime).
         self._expiry_target: dict[str, int] = {}
         self._connect()
@@ -80,9 +104,16 @@ class Store:
         now = self._now
         config = self.config
         self.exports = Exports(
-            self.records, self.timeline, now, config.durations, config.public_url
+            self.records,
+            self.timeline,
+            now,
+            config.durations,
+            config.public_url,
+            config.download_secret,
         )
-        self.schedules = Schedules(self.records, self.timeline, now, self._start_backup)
+        self.schedules = Schedules(
+            self.records, self.timeline, now, self._start_backup, config.max_schedules
+        )
         self._searches: OrderedDict[tuple[str, int, int, str], array[int]] = OrderedDict()
         self._searched_positions = 0
         self._project_order: dict[str, list[ProjectRecord]] = {}
@@ -122,7 +153,8 @@ class Store:
                 records.renew_newest(record)
             else:
                 # Loaded flags are served as given; the newest-is-kept rule applies from here.
-                record.newest = record.backups.ids[-1] if len(record.backups) else None
+                kept = record.backups.newest_with(COMPLETED)
+                record.newest = record.backups.ids[kept] if kept is not None else None
         self._project_order.clear()
 
     def _new_project(self, info: ProjectInfo, backups: list[dict[str, Any]]) -> ProjectRecord:
@@ -142,13 +174,14 @@ class Store:
         expires_text = backup.get("expiresAt")
         if life.is_running(backup):
             natural = parse_ms(backup["requestedAt"]) + durations.backup_s * 1000
-            done = life.whole_second_after(max(natural, now + durations.backup_s * 1000))
+            done = max(natural, now + durations.backup_s * 1000)
             self._expiry_target[backup_id] = done + retention_ms(record, backup)
-            self.timeline.push(done, life.BACKUP_DONE, backup_id)
+            token = self.timeline.guard(backup_id, DONE)
+            self.timeline.push(done, life.BACKUP_DONE, backup_id, token)
         elif expires_text is not None:
             expires = parse_ms(expires_text)
             if expires > now:
-                self.timeline.push(expires, life.BACKUP_EXPIRES, backup_id, expires)
+                self._plan_expiry(backup_id, expires)
         self.exports.plan_loaded(backup)
 
     def add(self, dataset: Dataset) -> None:
@@ -227,24 +260,37 @@ class Store:
         """When the next thing happens, or None."""
         return self.timeline.next_ms
 
-    def advance(self, target_ms: int) -> None:
-        """Let everything due up to `target_ms` happen, in time order.
+    def advance(self, target_ms: int, max_events: int | None = None) -> bool:
+        """Let what is due up to `target_ms` happen, in time order; True when all of it has.
 
+        With `max_events`, stop after that many events (the store then stands at the time of
+        the last one, whole and consistent) so the caller can let others in before going on.
         Expiries that come one after another are taken out of their projects together, so a
         long jump of the clock costs in proportion to the data, not to its square.
         """
         expired: dict[str, dict[str, str]] = {}
+        done = 0
         while (event := self.timeline.pop_due(target_ms)) is not None:
             at, kind, key, token = event
             if kind == life.BACKUP_EXPIRES:
                 self._expire(key, token, expired)
-                continue
-            if expired:
-                self.records.take_out(expired)
-            self._happen(at, kind, key, token, target_ms)
+            else:
+                if expired:
+                    self.records.take_out(expired)
+                self._happen(at, kind, key, token, target_ms)
+            done += 1
+            if max_events is not None and done >= max_events:
+                if expired:
+                    self.records.take_out(expired)
+                self.now_ms = max(self.now_ms, at)
+                next_ms = self.timeline.next_ms
+                if next_ms is not None and next_ms <= target_ms:
+                    return False
+                break
         if expired:
             self.records.take_out(expired)
         self.now_ms = max(self.now_ms, target_ms)
+        return True
 
     def _happen(self, at: int, kind: int, key: str, token: int, target: int) -> None:
         if kind == life.SCHEDULE_RUNS:
@@ -254,27 +300,32 @@ class Store:
         if located is None:
             return  # deleted meanwhile
         if kind == life.BACKUP_DONE:
-            self._complete(at, located)
+            self._complete(at, located, token)
         else:
             self.exports.happen(at, kind, located, token)
 
-    def _complete(self, at: int, located: Located) -> None:
+    def _complete(self, at: int, located: Located, token: int) -> None:
         record, position, backup = located
-        if not life.is_running(backup):
-            return
         key = backup["id"]
+        if not self.timeline.holds(key, DONE, token) or not life.is_running(backup):
+            return
+        self.timeline.drop(key, DONE)
         expires = self._expiry_target.pop(key, at + DEFAULT_RETENTION_MS)
-        record.backups.replace(position, life.completed(backup, at, expires))
-        self.timeline.push(expires, life.BACKUP_EXPIRES, key, expires)
+        # createdAt is recorded in whole seconds: the second it completed in, never after.
+        created = at - at % life.SECOND_MS
+        record.backups.replace(position, life.completed(backup, created, expires))
+        self._plan_expiry(key, expires)
+        self.records.renew_newest(record)
 
-    def _expire(self, backup_id: str, expires_ms: int, expired: dict[str, dict[str, str]]) -> None:
+    def _plan_expiry(self, backup_id: str, expires_ms: int) -> None:
+        """Plan a backup's expiry; one planned before is stale from now."""
+        token = self.timeline.guard(backup_id, EXPIRES)
+        self.timeline.push(expires_ms, life.BACKUP_EXPIRES, backup_id, token)
+
+    def _expire(self, backup_id: str, token: int, expired: dict[str, dict[str, str]]) -> None:
         """Note a backup whose expiresAt has come (unless it was changed since)."""
         located = self.records.backups.get(backup_id)
-        if located is None:
-            return
-        record = self.records.projects[located[0]]
-        backup = record.backups.item(record.backups.locate(located[1], backup_id))
-        if "expiresAt" not in backup or parse_ms(backup["expiresAt"]) != expires_ms:
+        if located is None or not self.timeline.holds(backup_id, EXPIRES, token):
             return
         del self.records.backups[backup_id]
         self._forget(backup_id)
@@ -283,6 +334,8 @@ class Store:
     def _forget(self, backup_id: str) -> None:
         """Drop what the store kept about a backup beside its index entry."""
         self.exports.forget(backup_id)
+        self.timeline.drop(backup_id, DONE)
+        self.timeline.drop(backup_id, EXPIRES)
         self._expiry_target.pop(backup_id, None)
 
     # --- reads ---------------------------------------------------------------------------
@@ -371,7 +424,9 @@ class Store:
             requestedAt=format_epoch_ms(_requested_ms(record, now)),
             status="InProgress",
         )
-        done = life.whole_second_after(now + self.config.durations.backup_s * 1000)
+        record.last_created_ms = parse_ms(backup["requestedAt"])
+        # Exactly the backup duration after the request: "ten seconds later" is ten seconds.
+        done = now + self.config.durations.backup_s * 1000
         self._start_backup(record, backup, done, expires_ms)
         return self.records.require_backup(backup["id"])[2]
 
@@ -381,7 +436,8 @@ class Store:
         """Serve a running backup that completes at `done_ms` and expires at `expires_ms`."""
         self.records.insert(record, backup)
         self._expiry_target[backup["id"]] = expires_ms
-        self.timeline.push(done_ms, life.BACKUP_DONE, backup["id"])
+        token = self.timeline.guard(backup["id"], DONE)
+        self.timeline.push(done_ms, life.BACKUP_DONE, backup["id"], token)
 
     def update_backup(
         self, backup_id: str, description: str | None, expires_ms: int | None
@@ -398,15 +454,15 @@ class Store:
                 self._expiry_target[backup["id"]] = expires_ms
             else:
                 backup["expiresAt"] = format_epoch_ms(expires_ms)
-                self.timeline.push(expires_ms, life.BACKUP_EXPIRES, backup["id"], expires_ms)
+                self._plan_expiry(backup["id"], expires_ms)
         record.backups.replace(position, backup)
 
     def delete_backup(self, backup_id: str) -> None:
-        """Delete a backup; the newest (not deletable) one is refused."""
+        """Delete a backup; one not deletable (the newest Completed one) is refused."""
         record, position, backup = self.records.require_backup(backup_id)
         if not backup["deletable"]:
             raise PreconditionFailed(
-                "backup is not deletable: the newest backup of a project is kept"
+                "backup is not deletable: the newest Completed backup of a project is kept"
             )
         self.records.remove(record, position, backup["id"])
         self._forget(backup["id"])
@@ -417,14 +473,18 @@ def _requested_ms(record: ProjectRecord, now_ms: int) -> int:
 
     A created backup is the project's newest. On a frozen clock (or two requests in one
     millisecond) its requestedAt would tie with the newest and the id would decide the
-    order; taking it a millisecond later keeps it last. Only a tie within the second counts:
-    data dated further ahead is not overtaken.
+    order; taking it a millisecond later keeps it last. Backups created through the API
+    always follow one another, however many come in one instant; of other data, only a
+    newest backup less than a second ahead is overtaken (data dated further ahead is not).
     """
+    requested = now_ms
+    if record.last_created_ms is not None:
+        requested = max(requested, record.last_created_ms + 1)
     if len(record.backups):
         newest = parse_ms(record.backups.requested[-1])
-        if now_ms <= newest < now_ms + _SAME_MOMENT_MS:
-            return newest + 1
-    return now_ms
+        if requested <= newest < now_ms + _SAME_MOMENT_MS:
+            requested = newest + 1
+    return requested
 
 
 def _document_chunks(

@@ -91,7 +91,8 @@ class RateLimit(BaseModel):
 
 
 class ClockChange(BaseModel):
-    """Move the clock: by a number of seconds, or to a time (never backwards)."""
+    """Move the clock: by a number of seconds, or to a time (never backwards, never past
+    9000-01-01T00:00:00Z)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -240,7 +241,10 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
     @router.post(
         "/clock",
         summary="Move the clock forward",
-        openapi_extra=_body_doc(ClockChange, "advanceSeconds, or now (RFC 3339)."),
+        openapi_extra=_body_doc(
+            ClockChange,
+            "advanceSeconds, or now (RFC 3339); never backwards, never past 9000-01-01.",
+        ),
     )
     async def move_clock(request: Request) -> dict[str, Any]:
         """Advance by seconds or to a time; what falls due on the way happens, in order."""
@@ -248,10 +252,9 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
         field = "advanceSeconds" if change.advanceSeconds is not None else "now"
         try:
             if change.advanceSeconds is not None:
-                state.advance_clock(change.advanceSeconds)
+                await state.move_clock(seconds=change.advanceSeconds)
             else:
-                assert change.now is not None
-                state.set_now(change.now)
+                await state.move_clock(when=change.now)
         except ClockError as error:
             limit = {} if error.limit_ms is None else {"limit": format_epoch_ms(error.limit_ms)}
             raise ValidationFailed(

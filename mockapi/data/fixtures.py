@@ -124,6 +124,19 @@ def parse_document(source: str, document: Any) -> tuple[Dataset, list[str]]:
         projects.append(ProjectInfo(project_id, short_id, description, MappingProxyType(wire)))
     backups = _validated(source, "backup", ProjectBackup, raw_backups, problems)
     schedules = _validated(source, "schedule", ProjectBackupSchedule, raw_schedules, problems)
+    if isinstance(document, dict) and "projects" in document:
+        # A document that lists its projects names every one: a projectId outside the list
+        # is a typo, not a new project.
+        listed = {str(p.get("id", "")).lower() for p in raw_projects if isinstance(p, dict)}
+        for kind, items in (("backup", raw_backups), ("schedule", raw_schedules)):
+            for position, raw in enumerate(items):
+                project_id = raw.get("projectId") if isinstance(raw, dict) else None
+                if isinstance(project_id, str) and project_id.lower() not in listed:
+                    problems.append(
+                        f"{source}: {kind} {_item_label(position, raw)}: field 'projectId': "
+                        f"project {project_id} is not in this document's 'projects' (add it "
+                        "there, or correct the id)"
+                    )
     return Dataset(tuple(projects), tuple(backups), tuple(schedules), source), problems
 
 
@@ -162,12 +175,20 @@ def load_fixtures(paths: Sequence[Path]) -> Dataset:
         dataset, found = load_file(path)
         datasets.append(dataset)
         problems += found
-    if problems:
-        shown = problems[:MAX_REPORTED_ERRORS]
-        if len(problems) > MAX_REPORTED_ERRORS:
-            shown.append(f"... and {len(problems) - MAX_REPORTED_ERRORS} more problems")
-        raise FixtureError("invalid fixture data:\n  " + "\n  ".join(shown))
+    # What spans items and files (duplicate ids, short ids) is checked in the same run, so
+    # every problem is reported at once, not stage after stage.
     try:
-        return combine(datasets, derive=False)
+        combined = combine(datasets, derive=False)
     except DatasetError as error:
-        raise FixtureError(f"invalid fixture data:\n  {error}") from None
+        problems += str(error).splitlines()
+    if problems:
+        raise FixtureError(report(problems))
+    return combined
+
+
+def report(problems: list[str]) -> str:
+    """The message of a refused run: every problem, one a line (the first ones when many)."""
+    shown = problems[:MAX_REPORTED_ERRORS]
+    if len(problems) > MAX_REPORTED_ERRORS:
+        shown.append(f"... and {len(problems) - MAX_REPORTED_ERRORS} more problems")
+    return "invalid fixture data:\n  " + "\n  ".join(shown)

@@ -3,8 +3,8 @@
 Each project has its system schedule and often user schedules; every scheduled backup is a
 run of one of them (requestedAt on the minute, createdAt 6 to 171 s later, expiresAt the
 schedule's retention plus a few milliseconds), kept while its retention lasts. Manual
-backups are occasional; only the newest backup is not deletable. Randomness comes from one
-seeded `random.Random` and a seeded Faker, so the same options give the same bytes.
+backups are occasional; only the newest Completed backup is not deletable. Randomness comes
+from one seeded `random.Random` and a seeded Faker, so the same options give the same bytes.
 """
 
 from __future__ import annotations
@@ -218,8 +218,9 @@ class _Generator:
             backups += self.scheduled(hourly)
         backups.sort(key=lambda b: (b["requestedAt"], b["id"]))
         del backups[: max(len(backups) - wanted, 0)]
-        if backups:
-            backups[-1]["deletable"] = False  # the newest is kept, as recorded
+        completed = [b for b in backups if b["status"] == "Completed"]
+        if completed:
+            completed[-1]["deletable"] = False  # the newest Completed is kept, as recorded
         self.decorate(project, backups)
         return backups
 

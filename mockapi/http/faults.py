@@ -13,6 +13,10 @@ from mockapi.errors import FieldError, ValidationFailed
 from mockapi.numbers import FractionRange, IntegerRange, NumberError, parse_integer
 
 MAX_DELAY_MS = 60_000
+# What several rules and Prefer may add up to on one request: no more than one rule may.
+MAX_TOTAL_DELAY_MS = MAX_DELAY_MS
+# Active rules at once: each request is held against every one of them.
+MAX_RULES = 100
 MAX_COUNT = 1_000_000_000
 MAX_PROJECT_LENGTH = 100
 MAX_PREFER_LENGTH = 1024

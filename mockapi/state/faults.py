@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from mockapi.http.faults import FaultRule, Outcome
+from mockapi.errors import BadRequest
+from mockapi.http.faults import MAX_RULES, MAX_TOTAL_DELAY_MS, FaultRule, Outcome
 
 
 @dataclass
@@ -34,7 +35,12 @@ class FaultRules:
         return bool(self._rules)
 
     def add(self, rule: FaultRule) -> int:
-        """Activate a rule; returns its id."""
+        """Activate a rule; returns its id. Past MAX_RULES active rules, a 400 saying so."""
+        if len(self._rules) >= MAX_RULES:
+            raise BadRequest(
+                f"at most {MAX_RULES} fault rules can be active at once; remove one "
+                "(DELETE /_mockapi/faults/{id}) or all (DELETE /_mockapi/faults) first"
+            )
         rule_id = self._next_id
         self._next_id += 1
         # The seed sets where in the cycle a rule starts, so seeds differ but every run
@@ -78,4 +84,5 @@ class FaultRules:
                 active.remaining -= 1
                 if active.remaining == 0:
                     self._rules.remove(active)
+        outcome.delay_s = min(outcome.delay_s, MAX_TOTAL_DELAY_MS / 1000)
         return outcome

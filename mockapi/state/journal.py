@@ -1,11 +1,12 @@
 """The request journal: what clients sent and what they got, bounded, never a header.
 
-Writes keep their JSON body (cut to a bound, secrets masked), so a test can assert what its
-client sent.
+Writes keep their JSON body (secrets masked, then cut to a bound), so a test can assert what
+its client sent; a password never reaches the journal, however long or malformed the body.
 """
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from typing import Any
 
@@ -15,7 +16,14 @@ from mockapi.timestamps import format_epoch_ms
 
 MAX_RECORDED_TEXT = 2048
 MAX_RECORDED_BODY = 4096
-_SECRET_FIELDS = frozenset({"password"})
+# Keys whose values are never journaled (any case, any suffix: password, passwordHash, …).
+_SECRET_KEY = re.compile(r"(?i)(password|passwd|passphrase|secret|token)")
+# In a body that is not JSON, anything that looks like such a key with its value.
+_SECRET_TEXT = re.compile(
+    r"""(?i)((?:password|passwd|passphrase|secret|token)[\w-]*["']?\s*[:=]\s*)"""
+    r"""("(?:[^"\\]|\\.)*"?|'[^']*'?|[^\s,&;}\]]*)"""
+)
+MASK = "***"
 
 
 def _clip(text: str) -> str:
@@ -25,26 +33,35 @@ def _clip(text: str) -> str:
 
 def _masked(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: "***" if k in _SECRET_FIELDS else _masked(v) for k, v in value.items()}
+        return {
+            k: MASK if isinstance(k, str) and _SECRET_KEY.search(k) else _masked(v)
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [_masked(v) for v in value]
     return value
 
 
-def _body(raw: bytes | None) -> Any:
-    """The recorded body: its JSON (secrets masked) when whole and valid, else its text."""
-    if raw is None:
-        return None
-    if len(raw) <= MAX_RECORDED_BODY:
-        try:
-            return _masked(orjson.loads(raw))
-        except orjson.JSONDecodeError:
-            pass
-    text = raw[:MAX_RECORDED_BODY].decode("utf-8", "replace")
-    return text + ("..." if len(raw) > MAX_RECORDED_BODY else "")
+def recorded_body(raw: bytes) -> Any:
+    """What the journal keeps of a body: secrets masked first, then cut to a bound.
+
+    JSON (of any size the API takes) is parsed and masked, and kept whole when it is short,
+    else as its masked text, cut. A body that is not JSON keeps its text with every
+    secret-looking value masked, cut.
+    """
+    try:
+        value = _masked(orjson.loads(raw))
+    except orjson.JSONDecodeError:
+        text = _SECRET_TEXT.sub(rf'\1"{MASK}"', raw.decode("utf-8", "replace"))
+        return text if len(text) <= MAX_RECORDED_BODY else text[:MAX_RECORDED_BODY] + "..."
+    dumped = orjson.dumps(value)
+    if len(dumped) <= MAX_RECORDED_BODY:
+        return value
+    return dumped[:MAX_RECORDED_BODY].decode("utf-8", "replace") + "..."
 
 
-Entry = tuple[str, str, str, int, int, bytes | None]
+_NO_BODY = object()
+Entry = tuple[str, str, str, int, int, Any]
 
 
 class Journal:
@@ -68,9 +85,8 @@ class Journal:
             return
         if len(self._entries) == self._entries.maxlen:
             self.dropped += 1
-        if body is not None:
-            body = body[: MAX_RECORDED_BODY + 1]  # enough to know it was longer
-        self._entries.append((method, _clip(path), _clip(query), status, at_ms, body))
+        kept = _NO_BODY if body is None else recorded_body(body)
+        self._entries.append((method, _clip(path), _clip(query), status, at_ms, kept))
 
     def entries(self) -> list[dict[str, Any]]:
         """The recorded requests, oldest first, as JSON-ready dicts."""
@@ -85,8 +101,8 @@ class Journal:
                 "status": status,
                 "time": format_epoch_ms(at_ms),
             }
-            if body is not None:
-                entry["body"] = _body(body)
+            if body is not _NO_BODY:
+                entry["body"] = body
             rendered.append(entry)
         return rendered
 

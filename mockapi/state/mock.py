@@ -6,6 +6,9 @@ that moves it, and the per-run companions: journal, faults, rate limits and trac
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +16,7 @@ from mockapi.backups.clock import Clock
 from mockapi.backups.dataset import Dataset, DatasetError, ProjectInfo, combine
 from mockapi.backups.lifecycle import Durations
 from mockapi.backups.store import Store, StoreConfig
-from mockapi.data.fixtures import FixtureError, parse_document
+from mockapi.data.fixtures import FixtureError, parse_document, report
 from mockapi.errors import Conflict
 from mockapi.http.faults import FaultRule
 from mockapi.http.ratelimit import RateLimiter
@@ -24,6 +27,9 @@ from mockapi.state.faults import FaultRules
 from mockapi.state.journal import Journal
 from mockapi.timestamps import format_epoch_ms
 
+# Events done in one go while other requests wait: a slice takes a few milliseconds.
+SLICE_EVENTS = 256
+
 
 def store_config(settings: Settings, public_url: str) -> StoreConfig:
     """What the store needs from the settings."""
@@ -33,7 +39,15 @@ def store_config(settings: Settings, public_url: str) -> StoreConfig:
         restore_s=settings.restore_seconds,
         export_valid_days=settings.export_valid_days,
     )
-    return StoreConfig(durations, public_url, settings.seed or 0)
+    # Download URLs are signed: with a secret of this start, or one derived from --seed, so
+    # a seeded run serves the same URLs every time.
+    if settings.seed is not None:
+        secret = hashlib.sha256(f"mockapi-downloads:{settings.seed}".encode()).digest()
+    else:
+        secret = secrets.token_bytes(32)
+    return StoreConfig(
+        durations, public_url, settings.seed or 0, secret, settings.max_schedules_per_project
+    )
 
 
 class MockState:
@@ -70,18 +84,55 @@ class MockState:
         # What clients created, changed and deleted of the whole API's other resources.
         self.startup_memory = Memory()
         self.memory = self.startup_memory.copy()
+        self._catching_up: asyncio.Task[None] | None = None
 
     # --- the served store ----------------------------------------------------------------
 
     def current(self) -> Store:
-        """The served store, with everything due by the clock's now done."""
+        """The served store, with what is due by the clock's now done, or under way.
+
+        One slice of due events happens here; a longer backlog (a long move of the clock)
+        is worked off by `catch_up` between other requests, which meanwhile see the store
+        as it stands: whole, at the time of the last event done.
+        """
+        store, now = self.store, self.clock.now_ms()
+        due = store.next_event_ms
+        if due is not None and due <= now:
+            store = self.writable()
+            if not store.advance(now, SLICE_EVENTS):
+                self._catch_up_soon()
+            return store
+        store.now_ms = now  # after a reset the clock starts over, and so does the store
+        return store
+
+    def _catch_up_soon(self) -> None:
+        """Work off the backlog in the background (at once when no event loop runs here)."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.catch_up_now()
+            return
+        if self._catching_up is None or self._catching_up.done():
+            self._catching_up = loop.create_task(self.catch_up())
+
+    async def catch_up(self) -> None:
+        """Let everything due by the clock's now happen, a slice at a time, yielding to other
+        requests between slices (none is held longer than a slice)."""
+        while True:
+            store, now = self.store, self.clock.now_ms()
+            due = store.next_event_ms
+            if due is None or due > now:
+                return
+            self.writable().advance(now, SLICE_EVENTS)
+            await asyncio.sleep(0)
+
+    def catch_up_now(self) -> None:
+        """Let everything due by the clock's now happen, in one go."""
         store, now = self.store, self.clock.now_ms()
         due = store.next_event_ms
         if due is not None and due <= now:
             self.writable().advance(now)
-            return self.store
-        store.now_ms = now  # after a reset the clock starts over, and so does the store
-        return store
+        self.store.now_ms = max(self.store.now_ms, now)
 
     def writable(self) -> Store:
         """The served store, copied from the startup one on the first change."""
@@ -159,12 +210,13 @@ class MockState:
         (data added beside served data), they may be projects that already have one.
         """
         dataset, problems = parse_document(source, document)
-        if problems:
-            raise FixtureError("invalid fixture data:\n  " + "\n  ".join(problems[:20]))
         try:
-            return combine([dataset], derive=derive)
+            combined = combine([dataset], derive=derive)
         except DatasetError as error:
-            raise FixtureError(str(error)) from None
+            problems += str(error).splitlines()
+        if problems:
+            raise FixtureError(report(problems))
+        return combined
 
     def projects(self) -> list[ProjectInfo]:
         """The projects served now."""
@@ -173,16 +225,26 @@ class MockState:
     # --- the clock -----------------------------------------------------------------------
 
     def advance_clock(self, seconds: float) -> None:
-        """Move the clock forward and let what falls due happen."""
+        """Move the clock forward and let what falls due happen (in one go)."""
         self.check_writable()
         self.clock.advance(seconds)
-        self.current()
+        self.catch_up_now()
 
     def set_now(self, when: datetime) -> None:
-        """Move the clock forward to `when` (never backwards)."""
+        """Move the clock forward to `when` (never backwards), in one go."""
         self.check_writable()
         self.clock.set_now(when)
-        self.current()
+        self.catch_up_now()
+
+    async def move_clock(self, seconds: float | None = None, when: datetime | None = None) -> None:
+        """Move the clock by `seconds` or to `when`, and wait while what falls due happens in
+        slices: other requests are answered between them."""
+        self.check_writable()
+        if when is not None:
+            self.clock.set_now(when)
+        else:
+            self.clock.advance(seconds or 0)
+        await self.catch_up()
 
     def clock_state(self) -> dict[str, Any]:
         """`{"now": ..., "mode": ...}` as the control API shows it."""
