@@ -41,7 +41,8 @@ class MockState:
     Readers take `current()` once per request. The startup store's data is never changed:
     the first change works on a copy, and a reset serves the startup store again.
     `generation` counts resets: a request that began before one must not change what comes
-    after it (a test's leftovers never reach the next test).
+    after it (a test's leftovers never reach the next test). `changes` counts changes of
+    anything a state file keeps (data, schedules, the clock): its writer compares counts.
     """
 
     def __init__(
@@ -49,7 +50,7 @@ class MockState:
     ) -> None:
         self.settings = settings
         self.public_url = public_url
-        self.clock = Clock(settings.now, settings.clock)
+        self.clock = self.startup_clock = Clock(settings.now, settings.clock)
         self.startup = Store(dataset, self.clock.start_ms, store_config(settings, public_url))
         self.store = self.startup
         self.journal = Journal(settings.journal_size)
@@ -64,6 +65,7 @@ class MockState:
         self.read_only = settings.workers > 1
         self.in_flight = 0  # API requests being answered now (health shows it)
         self.generation = 0
+        self.changes = 0
 
     # --- the served store ----------------------------------------------------------------
 
@@ -79,6 +81,7 @@ class MockState:
 
     def writable(self) -> Store:
         """The served store, copied from the startup one on the first change."""
+        self.changes += 1
         if self.store is self.startup:
             self.store = self.startup.copy()
         return self.store
@@ -96,7 +99,9 @@ class MockState:
         """Startup data and clock, empty journal, startup faults, fresh rate limits."""
         self.check_writable()
         self.generation += 1
+        self.changes += 1
         self.store = self.startup
+        self.clock = self.startup_clock
         self.clock.restart()
         self.journal.clear()
         self.faults = FaultRules(self.settings.fault_seed, self.settings.faults)
@@ -109,7 +114,7 @@ class MockState:
     def build(self, dataset: Dataset, at_start: bool = False) -> Store:
         """A new store for a combined dataset, on the clock's now, or its start for a new
         startup store (heavy: callers run it off the event loop)."""
-        now = self.clock.start_ms if at_start else self.clock.now_ms()
+        now = self.startup_clock.start_ms if at_start else self.clock.now_ms()
         return Store(dataset, now, self.startup.config)
 
     def serve(self, store: Store, generation: int | None = None) -> None:
@@ -121,6 +126,7 @@ class MockState:
         if generation is not None:
             self.check_generation(generation)
         self.store = store
+        self.changes += 1
 
     def check_generation(self, generation: int) -> None:
         """Refuse what began before a reset: it belongs to the state before, not after."""
@@ -132,6 +138,11 @@ class MockState:
         and until then it is moved to the clock's now like any startup store."""
         self.startup = store
         self.store = store
+        self.changes += 1
+
+    def resume(self, store: Store, clock: Clock) -> None:
+        """Serve a saved state (its store on its clock); a reset brings the startup ones."""
+        self.store, self.clock = store, clock
 
     def add(self, dataset: Dataset) -> None:
         """Serve this dataset beside the current data (ids must stay unique)."""
@@ -165,12 +176,14 @@ class MockState:
         """Move the clock forward and let what falls due happen."""
         self.check_writable()
         self.clock.advance(seconds)
+        self.changes += 1
         self.current()
 
     def set_now(self, when: datetime) -> None:
         """Move the clock forward to `when` (never backwards)."""
         self.check_writable()
         self.clock.set_now(when)
+        self.changes += 1
         self.current()
 
     def clock_state(self) -> dict[str, Any]:
