@@ -21,6 +21,8 @@ from mockapi import MockServer, Settings
 from mockapi.backups.clock import ClockMode
 from mockapi.cli import main
 from mockapi.data.generate import GenerationOptions, generate, to_document
+from mockapi.data.record import RecordOptions
+from mockapi.data.record import record as record_account
 from mockapi.ids import UUID
 from tests.support import check_answer
 
@@ -96,6 +98,42 @@ def test_backups_are_read_page_by_page_until_the_total_count(
             if entry["path"] == f"/v2/projects/{project.id}/backups"
         ]
         assert skips == ["limit=10&skip=0", "limit=10&skip=10", "limit=10&skip=20"]
+
+
+class AfterFirstPage(httpx2.HTTPTransport):
+    """The network, plus a change upstream right after the first page of backups."""
+
+    def __init__(self, change: Any) -> None:
+        super().__init__()
+        self.change, self.pages = change, 0
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        response = super().handle_request(request)
+        if request.url.path.endswith("/backups"):
+            self.pages += 1
+            if self.pages == 1:
+                self.change()
+        return response
+
+
+def test_a_backup_shifted_onto_the_next_page_while_paging_is_kept_once(
+    upstream: MockServer,
+) -> None:
+    project = upstream.projects()[0]
+    older = {
+        "id": "00000000-0000-4000-8000-00000000abcd",
+        "projectId": project.id,
+        "requestedAt": "2020-01-01T00:00:00Z",
+        "status": "Completed",
+        "deletable": True,
+    }
+    # An older backup arrives after page 1: every later one moves a place on, so the last
+    # of page 1 is the first of page 2 as well.
+    transport = AfterFirstPage(lambda: upstream.add_backups([older]))
+    options = RecordOptions(TOKEN, (project.id,), upstream.url, page_size=10)
+    document = record_account(options, lambda line: None, transport)
+    ids = [b["id"] for b in document["backups"]]
+    assert len(ids) == len(set(ids)) == 25
 
 
 def test_progress_is_one_line_per_project_and_the_token_is_never_shown(

@@ -99,6 +99,7 @@ def test_a_kill_9_two_seconds_after_a_change_keeps_the_change(
     state = tmp_path / "state.json"
     first = serve(state, tmp_path)
     running.append(first)
+    wait_for(state.exists, "the first write, of the startup state")
     backup = call(
         "POST",
         f"{first.url}/v2/projects/{PROJECT}/backups",
@@ -140,11 +141,14 @@ def test_the_state_file_wins_over_the_startup_data_until_a_reset(tmp_path: Path)
     state = tmp_path / "state.json"
     with MockServer(Settings(state_file=state)) as server:
         server.use_generated(seed=3, projects=1, backups_per_project=4)
+        server.advance_clock(86_400)
         generated = {p.short_id for p in server.projects()}
     with MockServer(Settings(state_file=state)) as server:
         assert {p.short_id for p in server.projects()} == generated
+        assert server.now() == DEFAULT_NOW + timedelta(days=1)
         server.reset()
         assert PROJECT in {p.short_id for p in server.projects()}
+        assert server.now() == DEFAULT_NOW
 
 
 def write_state(path: Path, sections: dict[str, Any], saved_at: datetime = DEFAULT_NOW) -> None:
