@@ -12,7 +12,8 @@ COPY pyproject.toml README.md ./
 COPY mockapi ./mockapi
 COPY fixtures ./fixtures
 RUN pip install --no-cache-dir . \
-    && useradd --create-home --uid 10001 --shell /usr/sbin/nologin mockapi
+    && useradd --create-home --uid 10001 --shell /usr/sbin/nologin mockapi \
+    && install -d -o mockapi -g mockapi /state
 
 USER 10001
 EXPOSE 8080

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import orjson
 from pydantic import ValidationError
@@ -33,6 +33,8 @@ DESCRIPTIONS = {
     "validate": "Check fixture files against the official schemas without serving them; "
     "every problem names the file, the item and the field.",
     "generate": "Write generated data (projects, schedules, backups) as a fixture document.",
+    "record": "Read projects, backups and backup schedules of a real account through the API "
+    "and write them as a fixture document (progress on stderr, one line per project).",
 }
 
 
@@ -109,7 +111,7 @@ def build_parser() -> _Parser:
     )
     parser.add_argument("--version", action="version", version=f"mockapi {__version__}")
     commands = parser.add_subparsers(
-        dest="command", metavar="{serve,validate,generate}", parser_class=_Parser
+        dest="command", metavar="{serve,validate,generate,record}", parser_class=_Parser
     )
     serve = commands.add_parser(
         "serve", help="serve the mock API (the default)", description=DESCRIPTIONS["serve"]
@@ -129,8 +131,57 @@ def build_parser() -> _Parser:
     gen.add_argument(
         "-o", "--output", type=Path, default=None, help="file to write (default: stdout)"
     )
-    parser.commands = {"serve": serve, "validate": validate, "generate": gen}
+    parser.commands = {
+        "serve": serve,
+        "validate": validate,
+        "generate": gen,
+        "record": _add_record_parser(commands),
+    }
     return parser
+
+
+def _add_record_parser(commands: Any) -> argparse.ArgumentParser:
+    from mockapi.data.record import DEFAULT_API_URL, MAX_PAGE_SIZE, TOKEN_VARIABLE
+
+    record: argparse.ArgumentParser = commands.add_parser(
+        "record", help="record a real account as a fixture file", description=DESCRIPTIONS["record"]
+    )
+    record.add_argument(
+        "--token",
+        default=None,
+        help=f"API token [env {TOKEN_VARIABLE}; the variable keeps it out of the process list]",
+    )
+    record.add_argument(
+        "--api-url",
+        default=DEFAULT_API_URL,
+        help=f"the API's base URL [default: {DEFAULT_API_URL}]",
+    )
+    which = record.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "--project",
+        dest="projects",
+        nargs="+",
+        action="extend",
+        metavar="ID_OR_SHORT_ID",
+        help="a project to record (UUID or p-xxxxxx), repeatable",
+    )
+    which.add_argument(
+        "--all-projects", action="store_true", help="every project the token can read"
+    )
+    record.add_argument("-o", "--output", type=Path, required=True, help="file to write")
+    record.add_argument(
+        "--anonymize",
+        action="store_true",
+        help="new ids and short ids, generated names, descriptions and paths; times and "
+        "statuses kept",
+    )
+    record.add_argument(
+        "--page-size",
+        type=int,
+        default=MAX_PAGE_SIZE,
+        help=f"backups asked for per request [default: {MAX_PAGE_SIZE}]",
+    )
+    return record
 
 
 def _settings_problem(error: ValidationError) -> list[str]:
@@ -205,6 +256,44 @@ def _generate(settings: Settings, output: Path | None) -> int:
     return 0
 
 
+def _record(arguments: argparse.Namespace) -> int:
+    from mockapi.data.record import TOKEN_VARIABLE, RecordError, RecordOptions, record
+    from mockapi.data.statefile import write_atomically
+
+    token = arguments.token or os.environ.get(TOKEN_VARIABLE, "")
+    if not token:
+        raise CliError(f"record needs a token (--token, or the variable {TOKEN_VARIABLE})")
+    options = RecordOptions(
+        token=token,
+        projects=tuple(arguments.projects or ()),
+        api_url=arguments.api_url,
+        page_size=arguments.page_size,
+        anonymize=arguments.anonymize,
+    )
+
+    def progress(line: str) -> None:
+        print(f"mockapi: record: {line}", file=sys.stderr, flush=True)
+
+    try:
+        document = record(options, progress)
+    except RecordError as error:
+        raise CliError(f"record: {error}") from None
+    output: Path = arguments.output
+    data = orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"
+    try:
+        write_atomically(output, [data])
+    except OSError as error:
+        hint = "check that the folder exists and is writable"
+        raise CliError(f"cannot write {output}: {error.strerror or error} ({hint})") from None
+    counts = {key: len(document[key]) for key in ("projects", "schedules", "backups")}
+    print(
+        f"wrote {counts['projects']} projects, {counts['schedules']} schedules, "
+        f"{counts['backups']} backups to {output}"
+        + (" (anonymized)" if arguments.anonymize else "")
+    )
+    return 0
+
+
 def _serve(settings: Settings) -> int:
     from mockapi.server import serve
 
@@ -242,11 +331,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     arguments, extras = parser.parse_known_args(args)
     if extras:
+        if arguments.command == "record":
+            # A mistyped flag may be followed by the token: name flags only, never values.
+            extras = [e if e.startswith("-") else "..." for e in extras]
         # Reported by the sub-command, so its usage is the one the user is pointed to.
         parser.commands[arguments.command].error(f"unrecognized arguments: {' '.join(extras)}")
     try:
         if arguments.command == "validate":
             return _validate(arguments.files)
+        if arguments.command == "record":
+            return _record(arguments)
         given = {
             name: getattr(arguments, name)
             for name in Settings.model_fields

@@ -26,6 +26,7 @@ from mockapi.data.progress import progress_reporter
 from mockapi.http.faults import FaultRule
 from mockapi.http.logs import configure_logging
 from mockapi.http.protocol import protocol_class
+from mockapi.persist import StateKeeper, keeper_for
 from mockapi.settings import Settings
 from mockapi.state.mock import MockState
 from mockapi.timestamps import format_epoch_ms
@@ -72,6 +73,7 @@ class _Server(uvicorn.Server):
 
     on_ready: Any = None
     watcher: Any = None
+    keeper: StateKeeper | None = None
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
@@ -83,6 +85,8 @@ class _Server(uvicorn.Server):
 
     async def startup(self, sockets: Any = None) -> None:
         await super().startup(sockets)
+        if self.started and self.keeper is not None:
+            self.keeper.start()
         if self.started and self.on_ready is not None:
             self.on_ready(self)
 
@@ -91,18 +95,21 @@ class _Server(uvicorn.Server):
         access = getattr(self.config.app, "access_log", None)
         if access is not None:
             access.flush()
+        if self.keeper is not None:
+            await self.keeper.close()  # after the last request: the final state
 
 
 def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
-def ready_line(settings: Settings, url: str, store: Store) -> str:
+def ready_line(settings: Settings, url: str, store: Store, origin: str | None = None) -> str:
     """The one line printed on start: version, URL, what is loaded, short ids, the docs, the
     clock's mode and now, and a curl."""
     from mockapi import __version__
 
-    origin = "built-in default dataset" if settings.uses_default_dataset else store.source
+    if origin is None:
+        origin = "built-in default dataset" if settings.uses_default_dataset else store.source
     if len(origin) > 60:
         origin = origin[:57] + "..."
     records = sorted(store.projects.values(), key=lambda r: -len(r.backups))
@@ -147,14 +154,17 @@ def serve(settings: Settings) -> int:
     loaded = watch_signature(settings.fixtures) if settings.watch else ()
     dataset = load_dataset(settings, progress_reporter(sys.stderr, total))
     app = create_app(settings, dataset, url)
+    keeper = keeper_for(settings, app.mock)
     # The loaded data never changes shape again: moving it out of the collector's reach
     # keeps GC pauses off the request path (and keeps forked workers' pages shared).
     gc.collect()
     gc.freeze()
     config = uvicorn_config(app, settings)
-    line = ready_line(settings, url, app.mock.store)
+    resumed = keeper.origin if keeper is not None and keeper.resumed else None
+    line = ready_line(settings, url, app.mock.store, resumed)
     if settings.workers == 1:
         server = _Server(config)
+        server.keeper = keeper
 
         def ready(_: _Server) -> None:
             if settings.watch:
@@ -216,9 +226,15 @@ class MockServer:
         self.settings = given.model_copy(update=changes)
         self._socket = bind(self.settings)
         self.port = int(self._socket.getsockname()[1])
-        self.app = create_app(self.settings, dataset, self.settings.base_url(self.port))
+        try:
+            self.app = create_app(self.settings, dataset, self.settings.base_url(self.port))
+            self.keeper = keeper_for(self.settings, self.app.mock)
+        except BaseException:
+            self._socket.close()
+            raise
         self.state: MockState = self.app.mock
         self._server = _Server(uvicorn_config(self.app, self.settings))
+        self._server.keeper = self.keeper
         self._server.on_ready = self._on_ready
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -276,6 +292,8 @@ class MockServer:
             self._thread = None
         self._loop = None
         self._socket.close()
+        if self.keeper is not None:
+            self.keeper.lock.release()  # already released when it served; never left held
 
     def __enter__(self) -> MockServer:
         return self.start()

@@ -223,6 +223,11 @@ class Settings(BaseSettings):
     watch: bool = Field(
         False, description="Reload fixture files when they change (an invalid edit is kept out)."
     )
+    state_file: Path | None = Field(
+        None,
+        description="Keep the state (data, schedules, the clock) in this file: loaded at start "
+        "if it exists, written within a second of a change and at shutdown.",
+    )
     control_api: bool = Field(
         True, description="Serve the control API under /_mockapi/ (health is always served)."
     )
@@ -430,6 +435,8 @@ def _check_single_process_features(settings: Settings) -> None:
         problems.append("a frozen clock could be moved in one worker only")
     if settings.watch:
         problems.append("--watch would reload one worker only")
+    if settings.state_file is not None:
+        problems.append("--state-file would keep nothing: the API is read-only with workers")
     if problems:
         raise ValueError(
             f"--workers {settings.workers} cannot be combined with: " + "; ".join(problems)

@@ -14,7 +14,17 @@ import pytest
 PACKAGE = Path(__file__).parent.parent / "mockapi"
 # Top to bottom. A name is a top-level module or a folder of the package.
 FLOORS: list[set[str]] = [
-    {"__init__", "__main__", "cli", "server", "app", "watch", "pytest_plugin", "workers"},
+    {
+        "__init__",
+        "__main__",
+        "cli",
+        "server",
+        "app",
+        "watch",
+        "persist",
+        "pytest_plugin",
+        "workers",
+    },
     {"openapi"},
     {"control"},
     {"api"},

@@ -56,7 +56,8 @@ class MockState:
     Readers take `current()` once per request. The startup store's data is never changed:
     the first change works on a copy, and a reset serves the startup store again.
     `generation` counts resets: a request that began before one must not change what comes
-    after it (a test's leftovers never reach the next test).
+    after it (a test's leftovers never reach the next test). `changes` counts changes of
+    anything a state file keeps (data, schedules, the clock): its writer compares counts.
     """
 
     def __init__(
@@ -64,7 +65,7 @@ class MockState:
     ) -> None:
         self.settings = settings
         self.public_url = public_url
-        self.clock = Clock(settings.now, settings.clock)
+        self.clock = self.startup_clock = Clock(settings.now, settings.clock)
         self.startup = Store(dataset, self.clock.start_ms, store_config(settings, public_url))
         self.store = self.startup
         self.journal = Journal(settings.journal_size)
@@ -85,6 +86,7 @@ class MockState:
         self.startup_memory = Memory()
         self.memory = self.startup_memory.copy()
         self._catching_up: asyncio.Task[None] | None = None
+        self.changes = 0
 
     # --- the served store ----------------------------------------------------------------
 
@@ -136,6 +138,7 @@ class MockState:
 
     def writable(self) -> Store:
         """The served store, copied from the startup one on the first change."""
+        self.changes += 1
         if self.store is self.startup:
             self.store = self.startup.copy()
         return self.store
@@ -154,8 +157,10 @@ class MockState:
         self.check_writable()
         self.generation += 1
         self.data_version += 1
+        self.changes += 1
         self.store = self.startup
         self.memory = self.startup_memory.copy()
+        self.clock = self.startup_clock
         self.clock.restart()
         self.journal.clear()
         self.faults = FaultRules(self.settings.fault_seed, self.settings.faults)
@@ -168,7 +173,7 @@ class MockState:
     def build(self, dataset: Dataset, at_start: bool = False) -> Store:
         """A new store for a combined dataset, on the clock's now, or its start for a new
         startup store (heavy: callers run it off the event loop)."""
-        now = self.clock.start_ms if at_start else self.clock.now_ms()
+        now = self.startup_clock.start_ms if at_start else self.clock.now_ms()
         return Store(dataset, now, self.startup.config)
 
     def serve(self, store: Store, generation: int | None = None) -> None:
@@ -181,6 +186,7 @@ class MockState:
             self.check_generation(generation)
         self.store = store
         self.data_version += 1
+        self.changes += 1
 
     def check_generation(self, generation: int) -> None:
         """Refuse what began before a reset: it belongs to the state before, not after."""
@@ -192,6 +198,12 @@ class MockState:
         and until then it is moved to the clock's now like any startup store."""
         self.startup = store
         self.store = store
+        self.data_version += 1
+        self.changes += 1
+
+    def resume(self, store: Store, clock: Clock) -> None:
+        """Serve a saved state (its store on its clock); a reset brings the startup ones."""
+        self.store, self.clock = store, clock
         self.data_version += 1
 
     def add(self, dataset: Dataset) -> None:
@@ -228,12 +240,14 @@ class MockState:
         """Move the clock forward and let what falls due happen (in one go)."""
         self.check_writable()
         self.clock.advance(seconds)
+        self.changes += 1
         self.catch_up_now()
 
     def set_now(self, when: datetime) -> None:
         """Move the clock forward to `when` (never backwards), in one go."""
         self.check_writable()
         self.clock.set_now(when)
+        self.changes += 1
         self.catch_up_now()
 
     async def move_clock(self, seconds: float | None = None, when: datetime | None = None) -> None:
@@ -244,6 +258,7 @@ class MockState:
             self.clock.set_now(when)
         else:
             self.clock.advance(seconds or 0)
+        self.changes += 1
         await self.catch_up()
 
     def clock_state(self) -> dict[str, Any]:
