@@ -20,6 +20,7 @@ from mockapi.api.core import API_PREFIX, ApiApp
 from mockapi.api.exports import DOWNLOAD_PREFIX
 from mockapi.backups.dataset import Dataset, DatasetError
 from mockapi.control.api import CONTROL_PREFIX, control_router
+from mockapi.control.console import front_door
 from mockapi.data.loading import load_dataset
 from mockapi.errors import (
     ApiError,
@@ -158,6 +159,7 @@ def create_app(
 
     if settings.control_api:
         fastapi.include_router(control_router(settings, state))
+    fastapi.include_router(front_door(CONTROL_PREFIX, settings.control_api))
     ops = operations()
 
     def openapi() -> dict[str, Any]:
