@@ -136,8 +136,9 @@ def _token(*parts: Any) -> str:
 class Pulse:
     """What the console polls: the clock, and a stamp per view that changes with its data."""
 
-    def __init__(self, state: MockState) -> None:
+    def __init__(self, state: MockState, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.state = state
+        self._monotonic = monotonic
         self._journal_at = -1e9
         self._journal_cost = 0.0
         self._journal_stamp = ""
@@ -165,13 +166,14 @@ class Pulse:
         if record is not None:
             now = state.clock.now_ms()
             schedules = list(record.schedules.values())
-            # The index's version moves with every change of a backup (time's included).
+            # The index's version moves with every change of a backup (time's included). The
+            # store's identity tells other data from the same (the first change after a start
+            # or reset copies the data, so every project's backups are read once more then).
             answer["backups"] = _token(
                 generation, id(store), record.info.id, record.backups.version, len(record.backups)
             )
             answer["schedules"] = _token(
                 generation,
-                id(store),
                 record.info.id,
                 [(s["id"], s.get("updatedAt"), s["schedule"], s.get("ttl")) for s in schedules],
                 min((life.next_run_ms(s["schedule"], now) for s in schedules), default=None),
@@ -186,14 +188,14 @@ class Pulse:
         return answer
 
     def _journal(self) -> str:
-        started = time.monotonic()
+        started = self._monotonic()
         if started - self._journal_at < self._journal_cost * JOURNAL_BACKOFF:
             return self._journal_stamp
         entries = self.state.read_journal()
         last = entries[-1] if entries else None
         self._journal_stamp = _token(len(entries), self.state.journal.dropped, last)
         self._journal_at = started
-        self._journal_cost = time.monotonic() - started
+        self._journal_cost = self._monotonic() - started
         return self._journal_stamp
 
 
