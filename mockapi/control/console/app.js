@@ -138,24 +138,29 @@ $("#reset").addEventListener("click", async () => {
 
 // --- projects --------------------------------------------------------------------------
 
-function chooseProject(project) {
-  if (ctx.project && project && ctx.project.id === project.id) {
-    ctx.project = project; // fresher counts
-    return false;
-  }
-  ctx.project = project;
-  backups.reset();
-  schedules.reset();
+function showProjectHead(project) {
   if (project) {
     $("#project-title").textContent = project.shortId;
     const count = plural(project.backups, "backup");
     $("#project-meta").replaceChildren(
       project.description ? `${project.description} \u00b7 ` : "", count, " \u00b7 ",
       h("code", { title: "The project's UUID" }, project.id));
-    if (location.hash.slice(1) !== project.shortId) history.replaceState(null, "", `#${project.shortId}`);
   } else {
     $("#project-title").textContent = "No projects";
     $("#project-meta").textContent = "The mock serves no data.";
+  }
+}
+
+/** Show another project (true), or the same with fresher counts (false). */
+function chooseProject(project) {
+  const same = ctx.project && project && ctx.project.id === project.id;
+  ctx.project = project;
+  showProjectHead(project);
+  if (same) return false;
+  backups.reset();
+  schedules.reset();
+  if (project && location.hash.slice(1) !== project.shortId) {
+    history.replaceState(null, "", `#${project.shortId}`);
   }
   return true;
 }
@@ -262,11 +267,11 @@ function poll() {
         seen.projects = data.projects;
         await refreshProjects();
       }
-      const sameProject = (ctx.project && ctx.project.id) === (asked && asked.id);
+      const stillAsked = (ctx.project && ctx.project.id) === (asked && asked.id);
       for (const [name, read] of Object.entries(views)) {
         if (name === "projects" || data[name] === seen[name]) continue;
         // Another project was chosen meanwhile: its stamps come with the next pulse.
-        if ((name === "backups" || name === "schedules") && !sameProject) continue;
+        if ((name === "backups" || name === "schedules") && !stillAsked) continue;
         // Seen even if reading fails: a view that keeps failing (a fault rule!) is not
         // read again every second, which would use up the rule for the client's requests.
         seen[name] = data[name];

@@ -1,7 +1,7 @@
 // A project's backups: the paged table (through the API's own paging), the timeline, the
 // "back up now" form and the dialog of one backup with its export, restore and delete.
 
-import { $, DAY, formatTime, h, plural, replaceKeepingFocus, svg, timeElement } from "./dom.js";
+import { $, DAY, formatTime, h, plural, replaceKeepingFocus, sameProject, svg, timeElement } from "./dom.js";
 import { api, paging } from "./http.js";
 import { notify, showProblem } from "./notices.js";
 import { SPANS, drawTimeline } from "./timeline.js";
@@ -120,7 +120,7 @@ export function initBackups(ctx) {
     rows.parentElement.setAttribute("aria-busy", "true");
     try {
       const { data, headers } = await api("GET", `/v2/projects/${project.shortId}/backups?${query}`);
-      if (asked !== tableRead || project !== ctx.project) return;
+      if (asked !== tableRead || !sameProject(project, ctx)) return;
       const page = paging(headers);
       table.total = page.total;
       if (page.total > 0 && table.skip >= page.total) {
@@ -210,7 +210,7 @@ export function initBackups(ctx) {
     try {
       const { data, headers } = await api(
         "GET", `/v2/projects/${project.shortId}/backups?limit=${TIMELINE_LIMIT}&sortOrder=newestFirst`);
-      if (project !== ctx.project) return;
+      if (!sameProject(project, ctx)) return;
       line.backups = data;
       line.total = paging(headers).total;
       redrawTimeline();

@@ -101,3 +101,8 @@ export function plural(count, word) {
 export const MINUTE = 60_000;
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
+
+/** Whether a view's answer still belongs to the project shown (the object may be fresher). */
+export function sameProject(project, ctx) {
+  return Boolean(project && ctx.project && project.id === ctx.project.id);
+}

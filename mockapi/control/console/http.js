@@ -61,7 +61,31 @@ function refusedToken(kind, problem) {
   return problem.status === 403 && problem.type === "PermissionDenied" && config.controlToken;
 }
 
+// The console's own reads of the API, so the journal can tell them from a client's: each
+// is taken off when its journal entry is seen, and forgotten after a while in any case.
+const READ_MEMORY_MS = 30_000;
+const ownReads = new Map();
+
+/** True (once) when a journal entry is a read this console made. */
+export function isOwnRead(method, target) {
+  const times = ownReads.get(`${method} ${target}`);
+  if (!times) return false;
+  const now = performance.now();
+  while (times.length && now - times[0] > READ_MEMORY_MS) times.shift();
+  if (!times.length) return false;
+  times.shift();
+  return true;
+}
+
+function rememberRead(target) {
+  const key = `GET ${target}`;
+  const times = ownReads.get(key) || [];
+  times.push(performance.now());
+  ownReads.set(key, times.slice(-20));
+}
+
 async function call(kind, method, path, body) {
+  if (kind === "api" && method === "GET") rememberRead(path);
   const headers = { accept: "application/json" };
   if (body !== undefined) headers["content-type"] = "application/json";
   if (kind === "api" && config.apiAuth !== "none") headers["x-access-token"] = tokens.api;

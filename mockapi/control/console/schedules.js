@@ -1,7 +1,7 @@
 // A project's schedules (through the API) with their next runs (which only the control API
 // knows), and the forms to add and delete one.
 
-import { $, HOUR, formatRelative, h, replaceKeepingFocus, timeElement } from "./dom.js";
+import { $, HOUR, formatRelative, h, replaceKeepingFocus, sameProject, timeElement } from "./dom.js";
 import { api, control } from "./http.js";
 import { notify, showProblem } from "./notices.js";
 
@@ -44,7 +44,7 @@ export function initSchedules(ctx) {
     const hours = Math.ceil(future / HOUR) + 1;
     try {
       const { data } = await control("GET", `/_mockapi/next-runs?project=${project.shortId}&hours=${hours}`);
-      if (project !== ctx.project) return;
+      if (!sameProject(project, ctx)) return;
       ctx.runs = new Map(data.schedules.map((entry) => [entry.id, entry]));
       runsReadAt = Date.parse(data.now);
       showProblem($("#schedules-error"), null);
@@ -58,7 +58,7 @@ export function initSchedules(ctx) {
     if (!project) return;
     try {
       const { data } = await api("GET", `/v2/projects/${project.shortId}/backup-schedules`);
-      if (project !== ctx.project) return;
+      if (!sameProject(project, ctx)) return;
       ctx.schedules = data;
       showProblem($("#schedules-error"), null);
     } catch (problem) {

@@ -2,7 +2,7 @@
 // all read and changed through the control API.
 
 import { $, formatTimeOfDay, h, plural, replaceKeepingFocus, timeElement } from "./dom.js";
-import { control } from "./http.js";
+import { control, isOwnRead } from "./http.js";
 import { notify, showProblem } from "./notices.js";
 
 const SHOWN = 200; // journal entries kept on the page; the journal itself keeps more
@@ -16,12 +16,13 @@ function statusClass(status) {
 
 function entryElement(entry, seq) {
   const target = entry.query ? `${entry.path}?${entry.query}` : entry.path;
+  const own = isOwnRead(entry.method, target);
   const hasBody = entry.body !== undefined && entry.body !== null;
   const shown = hasBody
     ? typeof entry.body === "string" ? entry.body : JSON.stringify(entry.body, null, 2)
     : null;
   return h("li", {
-    class: `entry ${statusClass(entry.status)} ${READS.has(entry.method) ? "read" : "write"}`,
+    class: `entry ${statusClass(entry.status)} ${READS.has(entry.method) ? "read" : "write"}${own ? " own" : ""}`,
     "data-seq": seq, "data-status": entry.status,
   },
   h("details", {},
@@ -29,7 +30,8 @@ function entryElement(entry, seq) {
       timeElement(entry.time, formatTimeOfDay),
       h("span", { class: "method" }, entry.method),
       h("span", { class: "target", title: target }, target),
-      h("span", { class: "code" }, entry.status === 0 ? "dropped" : String(entry.status))),
+      h("span", { class: "code" }, entry.status === 0 ? "dropped" : String(entry.status)),
+      own ? h("span", { class: "tag own-tag", title: "This console read it to stay current" }, "console") : null),
     h("div", { class: "entry-body" },
       shown === null
         ? h("p", { class: "muted" }, READS.has(entry.method) ? "No body (a read)." : "No body.")
@@ -85,6 +87,8 @@ export function initSide(ctx) {
       newest = entries.length ? signature(entries[entries.length - 1]) : "";
       $("#journal-count").textContent =
         plural(entries.length, "request") + (dropped ? `, ${dropped.toLocaleString()} dropped` : "");
+      const own = list.querySelectorAll(".entry.own").length;
+      $("#journal-own-count").textContent = own ? ` (${own.toLocaleString()})` : "";
       showProblem($("#journal-error"), null);
     } catch (problem) {
       showProblem($("#journal-error"), problem);
@@ -93,6 +97,9 @@ export function initSide(ctx) {
 
   $("#journal-writes").addEventListener("change", (event) => {
     list.classList.toggle("writes-only", event.target.checked);
+  });
+  $("#journal-own").addEventListener("change", (event) => {
+    list.classList.toggle("hide-own", !event.target.checked);
   });
   $("#journal-clear").addEventListener("click", async () => {
     try {
