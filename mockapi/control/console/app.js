@@ -279,7 +279,7 @@ function poll() {
       }
       if (moved) {
         work.push(schedules.clockMoved());
-        backups.redrawTimeline();
+        backups.clockMoved();
       }
       await Promise.allSettled(work);
     } catch (problem) {

@@ -189,8 +189,19 @@ export function initBackups(ctx) {
   }
 
   let drawn = false;
+  let drawnNow = 0;
+
+  /** The clock moved: draw again once the now line has moved by a pixel (a tooltip being
+   * read would vanish if the picture were drawn anew every second of a running clock). */
+  function clockMoved() {
+    const span = SPANS[line.span];
+    const pixel = (span.past + span.future) / Math.max($("#timeline").clientWidth, 1);
+    if (Math.abs(ctx.now - drawnNow) >= pixel) redrawTimeline();
+  }
+
   function redrawTimeline() {
     if (!ctx.project || !ctx.now) return;
+    drawnNow = ctx.now;
     const span = SPANS[line.span];
     let note = "";
     const oldest = line.backups.length ? Date.parse(line.backups[line.backups.length - 1].requestedAt) : 0;
@@ -378,6 +389,7 @@ export function initBackups(ctx) {
       return Promise.all([refreshTable(), refreshTimeline(), loadDialog()]);
     },
     redrawTimeline,
+    clockMoved,
     /** Another project: start at its first page. */
     reset() {
       table.skip = 0;

@@ -10,7 +10,17 @@ export function initSchedules(ctx) {
   let runsReadAt = 0; // the mock time the runs were read at
   let future = 7 * 24 * HOUR;
 
+  let rendered = "";
+
   function render() {
+    // Only when something shown differs (a running clock changes "in 3 hours" rarely).
+    const shown = JSON.stringify([ctx.schedules, [...ctx.runs.values()].map((r) => r.nextRun),
+      ctx.schedules.map((s) => {
+        const runs = ctx.runs.get(s.id);
+        return runs ? formatRelative(Date.parse(runs.nextRun), ctx.now) : "";
+      })]);
+    if (shown === rendered) return;
+    rendered = shown;
     const built = ctx.schedules.map((schedule) => {
       const runs = ctx.runs.get(schedule.id);
       const next = runs ? Date.parse(runs.nextRun) : NaN;
@@ -118,6 +128,7 @@ export function initSchedules(ctx) {
       ctx.schedules = [];
       ctx.runs = new Map();
       runsReadAt = 0;
+      rendered = "";
       rows.replaceChildren();
     },
   };
