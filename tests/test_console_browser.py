@@ -490,8 +490,13 @@ def test_the_console_fits_a_390_pixel_phone(open_console: OpenConsole) -> None:
     head = page.locator("table.backups thead").bounding_box()
     assert head is not None and head["width"] <= 1
     first = page.locator("#backup-rows tr[data-id]").first
-    assert first.locator("td").first.evaluate("td => getComputedStyle(td).display") == "flex"
+    status = first.locator("td[data-label=Status]").bounding_box()
+    requested = first.locator("td[data-label=Requested]").bounding_box()
+    assert status is not None and requested is not None
+    assert requested["y"] >= status["y"] + status["height"]  # one value under the other
     assert (first.bounding_box() or {"width": 999})["width"] <= 390
+    # Nothing to scroll sideways, not even inside the table's box.
+    assert page.locator("#backups .table-wrap").evaluate("e => e.scrollWidth <= e.clientWidth")
     svg = page.locator("#timeline svg").bounding_box()
     assert svg is not None and svg["x"] + svg["width"] <= 390
     row = back_up_now(page, "from a phone")
