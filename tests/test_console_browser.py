@@ -302,7 +302,8 @@ def test_errors_show_in_the_apis_own_words(open_console: OpenConsole) -> None:
     error = dialog.locator("#backup-dialog-error")
     expect(error).to_contain_text("412 FailedPrecondition")
     expect(error).to_contain_text("the newest backup of a project is kept")
-    page.keyboard.press("Escape")
+    dialog.get_by_role("button", name="Close").click()
+    expect(dialog).not_to_be_visible()
     # An older one goes.
     older = page.locator("#backup-rows tr[data-id]").nth(1)
     older_id = older.get_attribute("data-id")
