@@ -89,17 +89,28 @@ export function initSide(ctx) {
         plural(entries.length, "request") + (dropped ? `, ${dropped.toLocaleString()} dropped` : "");
       const own = list.querySelectorAll(".entry.own").length;
       $("#journal-own-count").textContent = own ? ` (${own.toLocaleString()})` : "";
+      showEmpty();
       showProblem($("#journal-error"), null);
     } catch (problem) {
       showProblem($("#journal-error"), problem);
     }
   }
 
+  /** Say so when the filters leave nothing to show. */
+  function showEmpty() {
+    let shown = ".entry";
+    if (list.classList.contains("writes-only")) shown += ".write";
+    if (list.classList.contains("hide-own")) shown += ":not(.own)";
+    $("#journal-empty").hidden = list.querySelector(shown) !== null;
+  }
+
   $("#journal-writes").addEventListener("change", (event) => {
     list.classList.toggle("writes-only", event.target.checked);
+    showEmpty();
   });
   $("#journal-own").addEventListener("change", (event) => {
     list.classList.toggle("hide-own", !event.target.checked);
+    showEmpty();
   });
   $("#journal-clear").addEventListener("click", async () => {
     try {
