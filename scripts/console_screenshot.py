@@ -5,7 +5,8 @@
 
 Starts mockapi with the default dataset on a frozen clock, drives the console in headless
 Chromium (Debian's, through Playwright) the way a presenter would, and saves the picture.
-The same steps give the same picture: the clock is frozen and the data is fixed.
+The clock is frozen and the data fixed, so each run shows the same demo (only the count of
+the console's own reads in the journal may differ with the timing of its polls).
 """
 
 from __future__ import annotations
