@@ -21,6 +21,7 @@ from mockapi.api.exports import DOWNLOAD_PREFIX
 from mockapi.api.generic import GenericApi
 from mockapi.backups.dataset import Dataset, DatasetError
 from mockapi.control.api import CONTROL_PREFIX, control_router
+from mockapi.control.console import front_door
 from mockapi.data.loading import load_dataset
 from mockapi.errors import (
     ApiError,
@@ -167,6 +168,7 @@ def create_app(
 
     if settings.control_api:
         fastapi.include_router(control_router(settings, state))
+    fastapi.include_router(front_door(CONTROL_PREFIX, settings.control_api))
     ops = operations()
     if settings.scope is ApiScope.ALL:
         generic = GenericApi(state, load_catalog())

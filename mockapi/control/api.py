@@ -20,6 +20,7 @@ from mockapi.api.bodies import DateTime, field_errors
 from mockapi.backups.clock import ClockError
 from mockapi.backups.dataset import Dataset
 from mockapi.backups.store import Store
+from mockapi.control.console import console_router
 from mockapi.data.generate import GenerationOptions, generate
 from mockapi.data.loading import load_default_dataset
 from mockapi.errors import (
@@ -124,7 +125,8 @@ async def model_body(request: Request, model: type[Model], cap: int, timeout_s: 
 
 
 def control_router(settings: Settings, state: MockState) -> APIRouter:
-    """Every control endpoint, guarded by the control token when one is configured."""
+    """Every control endpoint, guarded by the control token when one is configured, and the
+    console (its page and files need no token; its calls do)."""
     expected = settings.control_token.encode() if settings.control_token else None
     small = 64 * 1024
     cap = settings.max_body_bytes
@@ -322,4 +324,7 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
         state.set_rate_limit(limit.limit, limit.windowSeconds)
         return await rate_limit()
 
-    return router
+    both = APIRouter()
+    both.include_router(router)
+    both.include_router(console_router(CONTROL_PREFIX, settings, state, check_token))
+    return both
