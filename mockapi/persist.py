@@ -23,6 +23,8 @@ from mockapi.backups.store import Store
 from mockapi.data.statefile import (
     CLOCK,
     DATA,
+    RESOURCES,
+    STUBS,
     StateLock,
     read_state,
     state_chunks,
@@ -44,6 +46,8 @@ def snapshot(state: MockState, unknown: dict[str, bytes]) -> Iterator[bytes]:
     clock = {"now": format_epoch_ms(state.clock.now_ms()), "mode": state.clock.mode.value}
     sections: list[tuple[str, Iterable[bytes]]] = [(CLOCK, [orjson.dumps(clock)])]
     sections += [(name, [raw]) for name, raw in unknown.items()]
+    sections.append((STUBS, [orjson.dumps(state.stubs.dump())]))
+    sections.append((RESOURCES, [orjson.dumps(state.memory.to_document())]))
     sections.append((DATA, store.document_chunks()))
     return state_chunks(wall_ms(), sections)
 
@@ -76,6 +80,11 @@ class StateKeeper:
                 store = Store(saved.data, clock.now_ms(), state.startup.config)
             assert store is not None
             state.resume(store, clock)
+        if saved is not None:
+            for stub in saved.stubs or []:
+                state.stubs.add(stub)
+            if saved.resources is not None:
+                state.memory = saved.resources
         # Without a file yet, the first tick writes one: a restart then resumes even when
         # nothing changed (a running clock goes on).
         self.saved = state.changes if self.resumed else -1

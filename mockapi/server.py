@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import difflib
 import gc
 import resource
 import socket
@@ -26,8 +27,10 @@ from mockapi.data.progress import progress_reporter
 from mockapi.http.faults import FaultRule
 from mockapi.http.logs import configure_logging
 from mockapi.http.protocol import protocol_class
+from mockapi.http.stubs import Stub
 from mockapi.persist import StateKeeper, keeper_for
 from mockapi.settings import Settings
+from mockapi.state.journal import JournalQuery
 from mockapi.state.mock import MockState
 from mockapi.timestamps import format_epoch_ms
 from mockapi.watch import signature as watch_signature
@@ -211,6 +214,40 @@ def _moment(when: datetime | str) -> datetime:
         ) from None
 
 
+def _contains(body: Any, part: Any) -> bool:
+    """True when `part` is in a recorded body: a sub-object's fields, an item, or text."""
+    if isinstance(part, dict):
+        return isinstance(body, dict) and all(
+            key in body and (body[key] == value or _contains(body[key], value))
+            for key, value in part.items()
+        )
+    if isinstance(body, dict):
+        return any(_contains(value, part) for value in body.values())
+    if isinstance(body, list):
+        return part in body or any(_contains(value, part) for value in body)
+    if isinstance(body, str) and isinstance(part, str):
+        return part in body
+    return bool(body == part)
+
+
+def near_misses(entries: list[dict[str, Any]], operation_id: str, shown: int = 10) -> str:
+    """What was called instead, the operations most like the wanted one first."""
+    if not entries:
+        return "nothing was called"
+    counts: dict[str, list[dict[str, Any]]] = {}
+    for entry in entries:
+        counts.setdefault(entry.get("operationId") or "(no operation)", []).append(entry)
+    likeness = {name: difflib.SequenceMatcher(None, name, operation_id).ratio() for name in counts}
+    lines = ["called, nearest first:"]
+    for name in sorted(counts, key=lambda n: -likeness[n])[:shown]:
+        example = counts[name][-1]
+        lines.append(
+            f"  {name} x{len(counts[name])} (last: {example['method']} {example['path']} "
+            f"-> {example['status']})"
+        )
+    return "\n".join(lines)
+
+
 class MockServer:
     """A real mockapi HTTP server in a background thread, on 127.0.0.1 and a free port.
 
@@ -364,6 +401,75 @@ class MockServer:
     def clear_journal(self) -> None:
         """Forget the recorded requests."""
         self._on_loop(self.state.clear_journal)
+
+    def requests(
+        self,
+        operation_id: str | None = None,
+        method: str | None = None,
+        status: int | None = None,
+        path: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """The recorded requests that match every given filter (path: exact, or a template
+        with {name} segments), oldest first."""
+        wanted = JournalQuery(operation_id, method, path, status)
+        return self._on_loop(lambda: [e for e in self.state.read_journal() if wanted.selects(e)])
+
+    def assert_called(
+        self, operation_id: str, times: int | None = None, body_contains: Any = None
+    ) -> list[dict[str, Any]]:
+        """Assert the operation was called (exactly `times` times, when given; with a body
+        holding `body_contains`, when given); on failure the message lists what was called,
+        nearest first. Returns the matching requests."""
+        everything = self._on_loop(self.state.read_journal)
+        calls = [e for e in everything if e.get("operationId") == operation_id]
+        if body_contains is not None:
+            calls = [e for e in calls if _contains(e.get("body"), body_contains)]
+        if (times is None and calls) or (times is not None and len(calls) == times):
+            return calls
+        wanted = f"{operation_id}" + (
+            f" with a body holding {body_contains!r}" if body_contains is not None else ""
+        )
+        expected = "at least once" if times is None else f"{times} time(s)"
+        raise AssertionError(
+            f"expected {wanted} {expected}, but it was called {len(calls)} time(s)\n"
+            + near_misses(everything, operation_id)
+        )
+
+    def add_stub(
+        self,
+        path: str,
+        method: str | None = None,
+        status: int = 200,
+        body: Any = None,
+        times: int | None = None,
+        query: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+        response_headers: dict[str, str] | None = None,
+    ) -> int:
+        """Answer matching requests with this, ahead of the model, e.g.
+        add_stub("/v2/project-backup-schedules/{id}", "DELETE", 403, times=1); returns its
+        id. Without a body, an error status gets the API's error body."""
+        stub = Stub.model_validate(
+            {
+                "request": {
+                    "method": method,
+                    "path": path,
+                    "query": query or {},
+                    "headers": headers or {},
+                },
+                "response": {"status": status, "headers": response_headers or {}, "body": body},
+                "times": times,
+            }
+        )
+        return self._on_loop(lambda: self.state.add_stub(stub))
+
+    def remove_stub(self, stub_id: int) -> bool:
+        """Deactivate one stub."""
+        return self._on_loop(lambda: self.state.remove_stub(stub_id))
+
+    def clear_stubs(self) -> None:
+        """Deactivate every stub."""
+        self._on_loop(self.state.clear_stubs)
 
     def add_fault(self, rule: FaultRule | None = None, **fields: Any) -> int:
         """Activate a fault rule, e.g. add_fault(status=503, count=2); returns its id."""

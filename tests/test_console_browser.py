@@ -294,18 +294,18 @@ def test_a_change_by_another_client_shows_without_a_reload(
 
 def test_errors_show_in_the_apis_own_words(open_console: OpenConsole) -> None:
     page = open_console()
-    # The newest backup is kept: deleting it is refused with 412.
-    newest = page.locator("#backup-rows tr[data-id]").first
+    # The newest Completed backup is kept: deleting it is refused with 412.
+    newest = page.locator("#backup-rows tr[data-id]", has_text="Completed").first
     newest.get_by_role("button", name=re.compile("^Open the backup")).click()
     dialog = page.locator("#backup-dialog")
     dialog.get_by_role("button", name="Delete this backup").click()
     error = dialog.locator("#backup-dialog-error")
     expect(error).to_contain_text("412 FailedPrecondition")
-    expect(error).to_contain_text("the newest backup of a project is kept")
+    expect(error).to_contain_text("the newest Completed backup of a project is kept")
     dialog.get_by_role("button", name="Close").click()
     expect(dialog).not_to_be_visible()
     # An older one goes.
-    older = page.locator("#backup-rows tr[data-id]").nth(1)
+    older = page.locator("#backup-rows tr[data-id]", has_text="Completed").nth(1)
     older_id = older.get_attribute("data-id")
     older.get_by_role("button", name=re.compile("^Open the backup")).click()
     dialog.get_by_role("button", name="Delete this backup").click()

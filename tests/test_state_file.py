@@ -93,6 +93,39 @@ def test_a_restart_after_sigterm_keeps_a_created_backup_a_schedule_and_the_clock
     ] == ("kept too")
 
 
+def test_a_restart_keeps_stubs_and_the_resources_clients_made(
+    tmp_path: Path, running: list[Running]
+) -> None:
+    state = tmp_path / "state.json"
+    first = serve(state, tmp_path, "--clock", "frozen")
+    running.append(first)
+    databases = f"{first.url}/v2/projects/{PROJECT}/mysql-databases"
+    before = call("GET", databases).json()
+    made = call(
+        "POST",
+        databases,
+        {
+            "database": {"description": "kept across restarts", "version": "8.0"},
+            "user": {"accessLevel": "full", "password": "Secret-1234"},
+        },
+    ).json()["id"]
+    gone = before[0]["id"]
+    assert call("DELETE", f"{first.url}/v2/mysql-databases/{gone}").status_code == 204
+    stub = {"request": {"path": "/v2/users/self"}, "response": {"status": 503}}
+    assert httpx2.post(f"{first.url}/_mockapi/stubs", json=stub).status_code == 201
+    assert stop(first, signal.SIGTERM) == 0
+
+    second = serve(state, tmp_path)
+    running.append(second)
+    after = {
+        d["id"]: d
+        for d in call("GET", f"{second.url}/v2/projects/{PROJECT}/mysql-databases").json()
+    }
+    assert made in after and gone not in after
+    assert after[made]["description"] == "kept across restarts"
+    assert httpx2.get(f"{second.url}/v2/users/self", headers=TOKEN).status_code == 503
+
+
 def test_a_kill_9_two_seconds_after_a_change_keeps_the_change(
     tmp_path: Path, running: list[Running]
 ) -> None:

@@ -14,11 +14,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockapi.api.bodies import NO_BODY
 from mockapi.backups.store import Store
 from mockapi.errors import (
+    JSON_HEADER,
     ApiError,
     Conflict,
     MethodNotAllowed,
@@ -35,6 +37,7 @@ from mockapi.http.faults import MAX_TOTAL_DELAY_MS, Outcome, parse_prefer
 from mockapi.http.logs import AccessLog
 from mockapi.http.reading import ClientGone, parse_json, read_limited
 from mockapi.http.responses import Reply
+from mockapi.http.stubs import StubResponse
 from mockapi.settings import Settings, SkipPrecedence, UnknownIdMode, UnknownProjectMode
 from mockapi.spec.routes import RouteTable
 from mockapi.state.mock import MockState
@@ -173,6 +176,8 @@ class ApiApp:
                     status,
                     now,
                     body,
+                    scope.get("mockapi.operation"),
+                    scope.get("mockapi.stubbed", False),
                 )
             if self.access_log is not None:
                 self.access_log.request(scope, status)
@@ -196,10 +201,23 @@ class ApiApp:
         body: bytes | None = None
         try:
             found = self.router.match(scope["path"], method)
+            operation = found.methods.get(method) if found is not None else None
+            if operation is not None:
+                scope["mockapi.operation"] = operation.operation_id
+            if state.stubs:
+                stubbed = state.stubs.match(
+                    method,
+                    scope["path"],
+                    scope["query_string"].decode("latin-1"),
+                    scope["headers"],
+                )
+                if stubbed is not None:
+                    scope["mockapi.stubbed"] = True
+                    status = await self._answer_stub(send, scope, stubbed, trace, now)
+                    return status, body
             if found is None:
                 raise NoRoute()
-            methods, params = found.methods, found.params
-            operation = methods.get(method)
+            params = found.params
             if operation is None:
                 allowed = ", ".join(self.router.allowed(scope["path"]))
                 raise MethodNotAllowed(
@@ -265,6 +283,26 @@ class ApiApp:
         headers = [*reply.headers, *extra]
         await self._send(send, scope, reply.status, headers, reply.body, trace, now, reply)
         return reply.status, body
+
+    async def _answer_stub(
+        self, send: Send, scope: Scope, stub: StubResponse, trace: str, now: int
+    ) -> int:
+        """A stub's answer: its status, headers and JSON body; without a body, an error
+        status gets the API's own error body."""
+        headers = [
+            (name.lower().encode("latin-1"), value.encode("latin-1"))
+            for name, value in stub.headers.items()
+        ]
+        if stub.body is None and stub.status >= 400:
+            error = error_for_status(stub.status)
+            status, error_headers, body = render_error(error, trace, self.prefixed_paths)
+            await self._send(send, scope, status, [*error_headers, *headers], body, trace, now)
+            return status
+        content = None if stub.body is None else orjson.dumps(stub.body)
+        if content is not None and not any(name == b"content-type" for name, _ in headers):
+            headers.append(JSON_HEADER)
+        await self._send(send, scope, stub.status, headers, content, trace, now)
+        return stub.status
 
     @staticmethod
     def _prefer(headers: list[tuple[bytes, bytes]]) -> Outcome | None:

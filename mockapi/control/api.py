@@ -9,31 +9,33 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.concurrency import run_in_threadpool
 
-from mockapi.api.bodies import DateTime, field_errors
+from mockapi.api.bodies import DateTime
 from mockapi.backups.clock import ClockError
 from mockapi.backups.dataset import Dataset
 from mockapi.backups.store import Store
+from mockapi.control.bodies import body_doc, model_body, read_body
 from mockapi.control.console import console_router
+from mockapi.control.stubs import stubs_router
 from mockapi.data.generate import GenerationOptions, generate
 from mockapi.data.loading import load_default_dataset
 from mockapi.errors import (
-    BadRequest,
     FieldError,
     NotFound,
     PermissionDenied,
     ValidationFailed,
 )
 from mockapi.http.faults import FaultRule
-from mockapi.http.reading import ClientGone, parse_json, read_limited
+from mockapi.http.reading import parse_json
 from mockapi.numbers import IntegerRange
 from mockapi.settings import Settings
+from mockapi.state.journal import JournalQuery
 from mockapi.state.mock import MockState
 from mockapi.timestamps import format_epoch_ms
 
@@ -41,19 +43,6 @@ CONTROL_PREFIX = "/_mockapi"
 CONTROL_TOKEN_HEADER = "x-mockapi-control-token"
 MAX_GENERATED = 1_000_000
 MAX_ADVANCE_S = 10 * 366 * 86_400
-
-Model = TypeVar("Model", bound=BaseModel)
-
-
-def _body_doc(model: type[BaseModel] | None, description: str) -> dict[str, Any]:
-    schema = model.model_json_schema() if model is not None else {}
-    return {
-        "requestBody": {
-            "required": True,
-            "description": description,
-            "content": {"application/json": {"schema": schema}},
-        }
-    }
 
 
 class Summary(BaseModel):
@@ -105,23 +94,6 @@ class ClockChange(BaseModel):
         if (self.advanceSeconds is None) == (self.now is None):
             raise ValueError("give exactly one of advanceSeconds and now")
         return self
-
-
-async def read_body(request: Request, cap: int, timeout_s: int) -> bytes:
-    """The request body within its limits (413 over `cap` bytes, 408 when too slow)."""
-    try:
-        return await read_limited(request.scope["headers"], request.receive, cap, timeout_s)
-    except ClientGone:
-        raise BadRequest("the client went away before sending its body") from None
-
-
-async def model_body(request: Request, model: type[Model], cap: int, timeout_s: int) -> Model:
-    """The body validated as `model` (every number strictly), or a 400."""
-    data = parse_json(await read_body(request, cap, timeout_s))
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        raise ValidationFailed(field_errors(error.errors(include_url=False), "body")) from None
 
 
 def control_router(settings: Settings, state: MockState) -> APIRouter:
@@ -186,7 +158,7 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
     @router.put(
         "/data",
         summary="Replace all data",
-        openapi_extra=_body_doc(
+        openapi_extra=body_doc(
             None,
             "A fixture document: an array of ProjectBackup objects, "
             'or {"projects": [...], "schedules": [...], "backups": [...]}.',
@@ -202,7 +174,7 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
     @router.post(
         "/data",
         summary="Add data",
-        openapi_extra=_body_doc(None, "A fixture document, served beside the current data."),
+        openapi_extra=body_doc(None, "A fixture document, served beside the current data."),
     )
     async def add(request: Request) -> Summary:
         """Validate the fixture document and serve it beside the current data."""
@@ -217,7 +189,7 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
     @router.post(
         "/generate",
         summary="Replace all data with generated data",
-        openapi_extra=_body_doc(Generation, "What to generate."),
+        openapi_extra=body_doc(Generation, "What to generate."),
     )
     async def generated(request: Request) -> Summary:
         """Serve data generated from a seed."""
@@ -243,7 +215,7 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
     @router.post(
         "/clock",
         summary="Move the clock forward",
-        openapi_extra=_body_doc(
+        openapi_extra=body_doc(
             ClockChange,
             "advanceSeconds, or now (RFC 3339); never backwards, never past 9000-01-01.",
         ),
@@ -265,10 +237,18 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
         return state.clock_state()
 
     @router.get("/journal", summary="The request journal")
-    async def journal() -> dict[str, Any]:
-        """Recorded API requests, oldest first (method, path, query, status, time, body)."""
-        entries = state.read_journal()
-        return {"entries": entries, "dropped": state.journal.dropped}
+    async def journal(
+        operationId: Annotated[str | None, Query(max_length=200)] = None,
+        method: Annotated[str | None, Query(max_length=10)] = None,
+        path: Annotated[str | None, Query(max_length=2048)] = None,
+        status: Annotated[int | None, Query(ge=0, le=599)] = None,
+    ) -> dict[str, Any]:
+        """Recorded API requests, oldest first (method, path, query, status, time,
+        operationId, stubbed, body); each given filter must match (path: exact or a
+        template with {name} segments)."""
+        state.check_writable()
+        wanted = JournalQuery(operationId, method, path, status)
+        return {"entries": state.journal.select(wanted), "dropped": state.journal.dropped}
 
     @router.delete("/journal", status_code=204, summary="Clear the journal")
     async def clear_journal() -> None:
@@ -285,7 +265,7 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
         "/faults",
         status_code=201,
         summary="Add a fault rule",
-        openapi_extra=_body_doc(FaultRule, "A fault rule."),
+        openapi_extra=body_doc(FaultRule, "A fault rule."),
     )
     async def add_fault(request: Request) -> dict[str, int]:
         """Activate a rule; the answer carries its id."""
@@ -315,7 +295,7 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
     @router.put(
         "/rate-limit",
         summary="Set the rate limit",
-        openapi_extra=_body_doc(RateLimit, "The limit and window."),
+        openapi_extra=body_doc(RateLimit, "The limit and window."),
     )
     async def set_rate_limit(request: Request) -> RateLimit:
         """Enforce requests per token per window (0: off); counting starts afresh."""
@@ -327,4 +307,5 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
     both = APIRouter()
     both.include_router(router)
     both.include_router(console_router(CONTROL_PREFIX, settings, state, check_token))
+    both.include_router(stubs_router(CONTROL_PREFIX, settings, state, check_token))
     return both

@@ -23,17 +23,22 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from pydantic import ValidationError
 
 from mockapi.backups.clock import LATEST_MS, ClockMode
 from mockapi.backups.dataset import Dataset, DatasetError, combine
 from mockapi.data.fixtures import parse_document
+from mockapi.http.stubs import Stub
+from mockapi.spec.memory import Memory
 from mockapi.timestamps import format_epoch_ms, parse_ms
 
 STATE_FORMAT = "mockapi-state"
 STATE_VERSION = 1
 CLOCK = "clock"
 DATA = "data"
-KNOWN_SECTIONS = (CLOCK, DATA)
+STUBS = "stubs"
+RESOURCES = "resources"  # what clients created, changed, deleted beyond backups
+KNOWN_SECTIONS = (CLOCK, DATA, STUBS, RESOURCES)
 _AFRESH = "move it away or delete it to start afresh"
 
 
@@ -63,6 +68,8 @@ class SavedState:
     clock: SavedClock | None = None
     data: Dataset | None = None
     unknown: dict[str, bytes] = field(default_factory=dict)  # name -> its JSON, as read
+    stubs: list[Stub] | None = None
+    resources: Memory | None = None
 
 
 def wall_ms() -> int:
@@ -123,7 +130,9 @@ def read_state(path: Path) -> SavedState | None:
     }
     clock = _clock(path, sections[CLOCK]) if CLOCK in sections else None
     data = _data(path, sections[DATA]) if DATA in sections else None
-    return SavedState(saved_at, clock, data, unknown)
+    stubs = _stubs(path, sections[STUBS]) if STUBS in sections else None
+    resources = _resources(path, sections[RESOURCES]) if RESOURCES in sections else None
+    return SavedState(saved_at, clock, data, unknown, stubs, resources)
 
 
 def _time(path: Path, where: str, value: Any) -> int:
@@ -164,6 +173,29 @@ def _data(path: Path, section: Any) -> Dataset:
         return combine([dataset])
     except DatasetError as error:
         raise StateFileError(f"{source}: {error} ({_AFRESH})") from None
+
+
+def _stubs(path: Path, section: Any) -> list[Stub]:
+    if not isinstance(section, list):
+        raise StateFileError(f"{path}: section 'stubs' must be an array ({_AFRESH})")
+    stubs = []
+    for position, item in enumerate(section):
+        try:
+            stubs.append(Stub.model_validate(item))
+        except ValidationError as error:
+            first = error.errors(include_url=False)[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise StateFileError(
+                f"{path}: section 'stubs': stub {position}: {where}: {first['msg']} ({_AFRESH})"
+            ) from None
+    return stubs
+
+
+def _resources(path: Path, section: Any) -> Memory:
+    try:
+        return Memory.from_document(section)
+    except ValueError as error:
+        raise StateFileError(f"{path}: section 'resources': {error} ({_AFRESH})") from None
 
 
 def write_atomically(path: Path, chunks: Iterable[bytes]) -> int:

@@ -69,6 +69,56 @@ class Memory:
         self.changed.pop(entity.id, None)
         self.version += 1
 
+    def to_document(self) -> dict[str, Any]:
+        """The memory as JSON-ready data (the state file's `resources` section)."""
+        return {
+            "created": [
+                {
+                    "kind": e.kind,
+                    "id": e.id,
+                    "chain": [list(p) for p in e.chain],
+                    "stored": e.stored,
+                }
+                for made in self.created.values()
+                for e in made.values()
+            ],
+            "changed": self.changed,
+            "deleted": sorted(self.deleted),
+        }
+
+    @classmethod
+    def from_document(cls, document: Any) -> Memory:
+        """A memory from `to_document`'s data; ValueError naming what is wrong."""
+        if not isinstance(document, dict) or set(document) != {"created", "changed", "deleted"}:
+            raise ValueError('must be {"created", "changed", "deleted"}')
+        memory = cls()
+        for position, item in enumerate(document["created"]):
+            try:
+                kind, item_id, chain, stored = (
+                    item["kind"],
+                    item["id"],
+                    item["chain"],
+                    item["stored"],
+                )
+                pairs = tuple((str(k), str(v)) for k, v in chain)
+            except (KeyError, TypeError, ValueError):
+                raise ValueError(
+                    f"created item {position}: needs kind, id, chain, stored"
+                ) from None
+            if not (
+                isinstance(kind, str) and isinstance(item_id, str) and isinstance(stored, dict)
+            ):
+                raise ValueError(f"created item {position}: kind and id are text, stored an object")
+            memory.create(Entity(kind, item_id, pairs, f"{kind}|{item_id}", stored))
+        changed, deleted = document["changed"], document["deleted"]
+        if not isinstance(changed, dict) or not all(isinstance(v, dict) for v in changed.values()):
+            raise ValueError("changed must map ids to objects")
+        if not isinstance(deleted, list) or not all(isinstance(v, str) for v in deleted):
+            raise ValueError("deleted must be a list of ids")
+        memory.changed.update(changed)
+        memory.deleted.update(deleted)
+        return memory
+
     def copy(self) -> Memory:
         """An independent memory in the same state."""
         return Memory(

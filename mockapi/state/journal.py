@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -61,7 +62,35 @@ def recorded_body(raw: bytes) -> Any:
 
 
 _NO_BODY = object()
-Entry = tuple[str, str, str, int, int, Any]
+
+
+@dataclass(frozen=True)
+class JournalQuery:
+    """Which recorded requests to show: each given field must match (path: exact, or a
+    template with {name} segments)."""
+
+    operation_id: str | None = None
+    method: str | None = None
+    path: str | None = None
+    status: int | None = None
+
+    def selects(self, entry: dict[str, Any]) -> bool:
+        """True when an entry matches every given field."""
+        if self.operation_id is not None and entry.get("operationId") != self.operation_id:
+            return False
+        if self.method is not None and entry["method"] != self.method.upper():
+            return False
+        if self.status is not None and entry["status"] != self.status:
+            return False
+        if self.path is not None:
+            pattern = re.escape(self.path).replace(r"\{", "{").replace(r"\}", "}")
+            regex = re.sub(r"\{\w+\}", "[^/]+", pattern)
+            if re.fullmatch(regex + "/?", entry["path"]) is None:
+                return False
+        return True
+
+
+Entry = tuple[str, str, str, int, int, Any, str | None, bool]
 
 
 class Journal:
@@ -79,21 +108,25 @@ class Journal:
         status: int,
         at_ms: int,
         body: bytes | None = None,
+        operation_id: str | None = None,
+        stubbed: bool = False,
     ) -> None:
-        """Remember one request (status 0: dropped), at the mock clock's time."""
+        """Remember one request (status 0: dropped), at the mock clock's time, with the
+        operation it was routed to and whether a stub answered it."""
         if self._entries.maxlen == 0:
             return
         if len(self._entries) == self._entries.maxlen:
             self.dropped += 1
         kept = _NO_BODY if body is None else recorded_body(body)
-        self._entries.append((method, _clip(path), _clip(query), status, at_ms, kept))
+        entry = (method, _clip(path), _clip(query), status, at_ms, kept, operation_id, stubbed)
+        self._entries.append(entry)
 
     def entries(self) -> list[dict[str, Any]]:
         """The recorded requests, oldest first, as JSON-ready dicts."""
         # list() copies in one C call, so a request recorded meanwhile cannot disturb it.
         entries = list(self._entries)
         rendered = []
-        for method, path, query, status, at_ms, body in entries:
+        for method, path, query, status, at_ms, body, operation_id, stubbed in entries:
             entry: dict[str, Any] = {
                 "method": method,
                 "path": path,
@@ -101,10 +134,18 @@ class Journal:
                 "status": status,
                 "time": format_epoch_ms(at_ms),
             }
+            if operation_id is not None:
+                entry["operationId"] = operation_id
+            if stubbed:
+                entry["stubbed"] = True
             if body is not _NO_BODY:
                 entry["body"] = body
             rendered.append(entry)
         return rendered
+
+    def select(self, wanted: JournalQuery) -> list[dict[str, Any]]:
+        """The recorded requests a query selects, oldest first."""
+        return [entry for entry in self.entries() if wanted.selects(entry)]
 
     def clear(self) -> None:
         """Forget every entry."""

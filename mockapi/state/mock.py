@@ -20,11 +20,13 @@ from mockapi.data.fixtures import FixtureError, parse_document, report
 from mockapi.errors import Conflict
 from mockapi.http.faults import FaultRule
 from mockapi.http.ratelimit import RateLimiter
+from mockapi.http.stubs import Stub
 from mockapi.http.tracing import TraceIds
 from mockapi.settings import Settings
 from mockapi.spec.memory import Memory
 from mockapi.state.faults import FaultRules
 from mockapi.state.journal import Journal
+from mockapi.state.stubs import Stubs
 from mockapi.timestamps import format_epoch_ms
 
 # Events done in one go while other requests wait: a slice takes a few milliseconds.
@@ -70,6 +72,7 @@ class MockState:
         self.store = self.startup
         self.journal = Journal(settings.journal_size)
         self.faults = FaultRules(settings.fault_seed, settings.faults)
+        self.stubs = Stubs()
         self.rate_limiter = RateLimiter(
             settings.rate_limit,
             settings.rate_limit_window,
@@ -164,6 +167,7 @@ class MockState:
         self.clock.restart()
         self.journal.clear()
         self.faults = FaultRules(self.settings.fault_seed, self.settings.faults)
+        self.stubs = Stubs()
         settings = self.settings
         self.rate_limiter.configure(
             settings.rate_limit, settings.rate_limit_window, settings.rate_limit_enforce
@@ -281,6 +285,24 @@ class MockState:
         """Deactivate every fault rule."""
         self.check_writable()
         self.faults = FaultRules(self.settings.fault_seed)
+
+    def add_stub(self, stub: Stub) -> int:
+        """Activate a stub; returns its id (StubsFull past the cap)."""
+        self.check_writable()
+        self.changes += 1
+        return self.stubs.add(stub)
+
+    def remove_stub(self, stub_id: int) -> bool:
+        """Deactivate one stub; False if there was none with that id."""
+        self.check_writable()
+        self.changes += 1
+        return self.stubs.remove(stub_id)
+
+    def clear_stubs(self) -> None:
+        """Deactivate every stub."""
+        self.check_writable()
+        self.changes += 1
+        self.stubs.clear()
 
     def set_rate_limit(self, limit: int, window_s: int | None = None) -> None:
         """Enforce `limit` requests per token per window (default: the configured one);
