@@ -14,15 +14,16 @@ import pytest
 
 from mockapi import MockServer, Settings
 
-README = (Path(__file__).parent.parent / "README.md").read_text()
+REPO = Path(__file__).parent.parent
+README = (REPO / "README.md").read_text()
 
 
-def section(title: str) -> str:
-    return README.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+def section(title: str, text: str = README) -> str:
+    return text.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
 
 
-def blocks(title: str, language: str) -> list[str]:
-    return re.findall(rf"```{language}\n(.*?)```", section(title), flags=re.S)
+def blocks(title: str, language: str, text: str = README) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", section(title, text), flags=re.S)
 
 
 @pytest.fixture(params=["frozen", "running"])
@@ -59,11 +60,19 @@ def test_pytest_section_examples_pass(pytester: pytest.Pytester) -> None:
 
 
 @pytest.mark.skipif(shutil.which("curl") is None and not os.environ.get("CI"), reason="no curl")
-@pytest.mark.parametrize("title", ["The whole backup API", "Control API", "Faults and rate limits"])
+@pytest.mark.parametrize(
+    ("where", "title"),
+    [
+        ("README.md", "The whole backup API"),
+        ("README.md", "Every other operation"),
+        ("docs/control.md", "A scenario"),
+        ("docs/faults.md", "A scenario"),
+    ],
+)
 def test_curl_scenarios_run_against_a_real_server(
-    server: MockServer, title: str, tmp_path: Path
+    server: MockServer, where: str, title: str, tmp_path: Path
 ) -> None:
-    [script] = blocks(title, "sh")
+    [script] = blocks(title, "sh", (REPO / where).read_text())
     result = subprocess.run(
         ["bash", "-euo", "pipefail", "-c", script],
         cwd=tmp_path,
@@ -73,3 +82,10 @@ def test_curl_scenarios_run_against_a_real_server(
         timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_readme_table_of_what_is_remembered_is_the_code_s() -> None:
+    from mockapi.spec.report import readme_table
+
+    shown = README.split("<!-- readme table: generated -->\n", 1)[1]
+    assert shown.split("\n<!-- end of readme table -->", 1)[0] == readme_table()

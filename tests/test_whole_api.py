@@ -466,3 +466,15 @@ def test_the_table_of_what_is_remembered_is_the_code_s() -> None:
     shown = shown.split("\n<!-- end of remembering table -->", 1)[0]
     assert shown == remembering_table()
     assert len(remembering()) == counts()["remembering resources"] >= 20
+
+
+def test_the_counts_in_the_docs_are_the_code_s() -> None:
+    docs = (Path(__file__).parent.parent / "docs" / "all-operations.md").read_text()
+    found = counts()
+    assert f"| operations served | {found['operations']} ({found['modelled']} hand-modelled" in docs
+    assert (
+        f"| {found['remembering resources']} ({found['remembering operations']} operations) |"
+        in docs
+    )
+    assert f"| deprecated aliases (308) | {found['redirects']} |" in docs
+    assert f"| paginated lists | {found['paginated']} |" in docs

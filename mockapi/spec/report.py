@@ -43,6 +43,31 @@ def remembering_table(catalog: Catalog | None = None) -> str:
     return "\n".join(rows)
 
 
+def readme_table(catalog: Catalog | None = None) -> str:
+    """The README's short form: each resource that remembers, where it lives, what makes one,
+    and which of list, get, change and delete it has."""
+    catalog = catalog or load_catalog()
+    rows = ["| resource | lives in | created by | also |", "|---|---|---|---|"]
+    for kind in catalog.remembering():
+        if kind.name.startswith(_BACKUP):
+            continue
+        also = [
+            word
+            for word, present in (
+                ("list", kind.lists),
+                ("get", kind.gets),
+                ("change", kind.updates),
+                ("delete", kind.deletes),
+            )
+            if present
+        ]
+        rows.append(
+            f"| `{kind.short_name}` | {_place(catalog, kind)} | "
+            f"`{kind.creates[-1].operation_id}` | {', '.join(also)} |"
+        )
+    return "\n".join(rows)
+
+
 def counts(catalog: Catalog | None = None, modelled: int = 20) -> dict[str, int]:
     """How many operations are served, generated, remembered, redirected."""
     catalog = catalog or load_catalog()
@@ -78,6 +103,8 @@ _BACKUP = "de.mittwald.v1.backup."
 
 if __name__ == "__main__":  # pragma: no cover - a maintainer's tool
     print(remembering_table())
+    print()
+    print(readme_table())
     print()
     for name, number in counts().items():
         print(f"{name}: {number}")
