@@ -415,6 +415,7 @@ def test_the_journal_records_requests_at_mock_clock_times_with_write_bodies(
             "query": "limit=2&searchTerm=x",
             "status": 200,
             "time": START,
+            "operationId": "backup-list-project-backups",
         },
         {
             "method": "POST",
@@ -422,6 +423,7 @@ def test_the_journal_records_requests_at_mock_clock_times_with_write_bodies(
             "query": "",
             "status": 204,
             "time": "2026-01-30T12:01:30.000Z",
+            "operationId": "backup-create-project-backup-export",
             "body": {"format": "zip", "password": "***"},
         },
         {
@@ -430,6 +432,7 @@ def test_the_journal_records_requests_at_mock_clock_times_with_write_bodies(
             "query": "",
             "status": 400,
             "time": "2026-01-30T12:01:30.000Z",
+            "operationId": "backup-request-project-backup-restore",
             "body": {"databaseRestores": [{"databaseBackupDump": "nope", "targetDatabaseId": "x"}]},
         },
         {
@@ -438,6 +441,7 @@ def test_the_journal_records_requests_at_mock_clock_times_with_write_bodies(
             "query": "",
             "status": 412,
             "time": "2026-01-30T12:01:30.000Z",
+            "operationId": "backup-delete-project-backup",
         },
     ]
 

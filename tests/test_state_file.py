@@ -198,15 +198,15 @@ def test_a_missing_section_starts_as_at_startup_and_an_unknown_one_is_kept(
     tmp_path: Path,
 ) -> None:
     state = tmp_path / "state.json"
-    stubs = [{"request": {"method": "GET", "path": "/v2/x"}, "response": {"status": 418}}]
+    later = [{"a section of a newer mockapi": True}]
     clock = {"now": "2026-02-02T00:00:00.000Z", "mode": "frozen"}
-    write_state(state, {"clock": clock, "stubs": stubs})
+    write_state(state, {"clock": clock, "later": later})
     with MockServer(Settings(state_file=state)) as server:
         assert server.now() == datetime(2026, 2, 2, tzinfo=UTC)
         assert PROJECT in {p.short_id for p in server.projects()}  # no data: the startup data
         server.advance_clock(1)
     written = saved(state)["sections"]
-    assert written["stubs"] == stubs
+    assert written["later"] == later
     assert written["clock"]["now"] == "2026-02-02T00:00:01.000Z"
     assert "data" in written
 
