@@ -232,8 +232,12 @@ MODELS = Path(m.__file__).parent
 
 
 @pytest.fixture(scope="module")
-def mockapi_server() -> Iterator[MockServer]:
-    """One real mockapi on a free port: the default dataset, a frozen clock."""
+def mockapi_module_server() -> Iterator[MockServer]:
+    """One real mockapi on a free port (default dataset, frozen clock) for the module.
+
+    Not the plugin's `mockapi_server`, which is reset before each test: here later rows use
+    ids that earlier answers gave, created ones too, as one program's session would.
+    """
     with MockServer(Settings()) as server:
         yield server
 
@@ -405,9 +409,9 @@ class Account:
 
 
 @pytest.fixture(scope="module")
-def account(mockapi_server: MockServer) -> Iterator[Account]:
+def account(mockapi_module_server: MockServer) -> Iterator[Account]:
     """The official Python client on the mock, and the ids it has read so far."""
-    account = Account(mockapi_server)
+    account = Account(mockapi_module_server)
     yield account
     account.client.get_httpx_client().close()
 
@@ -830,10 +834,15 @@ def test_what_the_python_client_creates_it_reads_back(
     and not os.environ.get("CI"),
     reason="Node or the official JS client is missing (.ci/run installs it: npm ci in tests/js)",
 )
-def test_the_official_js_client_reads_the_answers(mockapi_server: MockServer) -> None:
+def test_the_official_js_client_reads_the_answers(mockapi_module_server: MockServer) -> None:
     assert NODE is not None, "CI must have Node: .ci/run installs the JS client with npm"
     result = subprocess.run(
-        [NODE, "official-client.mjs", mockapi_server.url, mockapi_server.projects()[0].id],
+        [
+            NODE,
+            "official-client.mjs",
+            mockapi_module_server.url,
+            mockapi_module_server.projects()[0].id,
+        ],
         cwd=JS_CLIENT,
         capture_output=True,
         text=True,
