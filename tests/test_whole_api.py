@@ -478,3 +478,53 @@ def test_the_counts_in_the_docs_are_the_code_s() -> None:
     )
     assert f"| deprecated aliases (308) | {found['redirects']} |" in docs
     assert f"| paginated lists | {found['paginated']} |" in docs
+
+
+# --- fields that must agree (coherence.py) ---------------------------------------------------
+
+
+def test_a_cronjob_names_its_target_once(whole: SpecClient) -> None:
+    for project in (FIRST, SECOND):
+        for cronjob in whole.get(f"/v2/projects/{project}/cronjobs").json():
+            target = cronjob.get("target", {})
+            if "appInstallationId" in target:
+                assert cronjob["appId"] == cronjob["appInstallationId"]
+                assert cronjob["appInstallationId"] == target["appInstallationId"]
+                assert cronjob.get("destination") == target["destination"]
+            else:
+                assert "destination" not in cronjob
+
+
+def test_a_cronjob_created_the_old_way_gets_a_target_of_it(whole: SpecClient) -> None:
+    installation = whole.get(f"/v2/projects/{FIRST}/app-installations").json()[0]["id"]
+    destination = {"url": "https://shop.example.org/cron.php"}
+    body = {
+        "active": True,
+        "appId": installation,
+        "description": "the old way",
+        "destination": destination,
+        "interval": "*/15 * * * *",
+        "timeout": 60,
+    }
+    made = whole.post(f"/v2/projects/{FIRST}/cronjobs", json=body, headers=TOKEN).json()["id"]
+    cronjob = whole.get(f"/v2/cronjobs/{made}").json()
+    assert cronjob["target"] == {"appInstallationId": installation, "destination": destination}
+
+
+def test_the_user_is_a_member_of_every_served_project(whole: SpecClient) -> None:
+    served = {p["id"] for p in whole.get("/v2/projects").json()}
+    memberships = whole.get("/v2/users/self").json()["projectMemberships"]
+    assert set(memberships) == served
+    assert "id" not in {m["role"] for m in memberships.values()}
+
+
+def test_a_server_belongs_to_its_projects_customer(whole: SpecClient) -> None:
+    for project in whole.get("/v2/projects").json():
+        server = whole.get(f"/v2/servers/{project['serverId']}").json()
+        assert server["customerId"] == project["customerId"]
+
+
+def test_every_message_of_a_conversation_names_it(whole: SpecClient) -> None:
+    conversation = whole.get("/v2/conversations").json()[0]["conversationId"]
+    messages = whole.get(f"/v2/conversations/{conversation}/messages").json()
+    assert messages and {m["conversationId"] for m in messages} == {conversation}

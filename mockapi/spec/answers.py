@@ -9,8 +9,9 @@ beyond statuses and headers, nor any backup rule.
 
 from __future__ import annotations
 
+import copy
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -20,6 +21,7 @@ from mockapi.errors import ApiError
 from mockapi.ids import uuid_from_text
 from mockapi.query import Paging
 from mockapi.spec.catalog import PROJECT, PROJECT_KINDS, Catalog, Kind, Placement, Role, field_for
+from mockapi.spec.coherence import FIXES
 from mockapi.spec.document import Schema, SpecOperation
 from mockapi.spec.memory import Chain, Entity
 from mockapi.spec.universe import Universe
@@ -248,7 +250,7 @@ class Answers:
         project = universe.roots.find(request.params.get(PROJECT, ""))
         chain: Chain = ((PROJECT, project.id),) if project is not None else ()
         key = _request_key(operation, request.params)
-        own = self._bound(self.catalog.properties(schema), request.params.items())
+        own = self._bound(self.catalog.any_properties(schema), request.params.items())
         references = universe.references(None, chain)
         items = [
             self.values.generate(
@@ -323,6 +325,8 @@ class Answers:
         entity = Entity(kind.name, item_id, chain, f"{kind.name}|{item_id}")
         stored = self._render(universe, kind, entity, kind.ref)
         stored = self._merged(kind, stored, request.body)
+        references = universe.references(kind, chain, item_id)
+        stored = self._cohere(kind, kind.ref, stored, references, request.body)
         bound = self._bound(kind.properties, request.params.items())
         stored.update({k: v for k, v in bound.items() if k != kind.id_field})  # where made
         _stamp(kind, stored, request.now_ms, ("createdAt", "updatedAt", "created", "updated"))
@@ -457,7 +461,23 @@ class Answers:
             for name, stored in entity.stored.items():
                 if name in value or name in self.catalog.properties(resolved):
                     value[name] = stored
-        return value
+        return self._cohere(kind, schema, value, context.references)
+
+    def _cohere(
+        self,
+        kind: Kind,
+        schema: Schema,
+        value: Any,
+        references: Mapping[str, Sequence[str]],
+        sent: Any = None,
+    ) -> Any:
+        """The item with its fields agreeing (coherence.py), when that still fits."""
+        fix = FIXES.get(kind.name)
+        if fix is None or not isinstance(value, dict):
+            return value
+        fixed = copy.deepcopy(value)
+        fix(fixed, references, sent if isinstance(sent, dict) else {})
+        return fixed if self._fits(schema, fixed) else value
 
     def _documented(
         self,
@@ -472,7 +492,9 @@ class Answers:
         if operation.response_type != "application/json":
             return self._file(operation, request)
         key = entity.key if entity is not None else _request_key(operation, request.params)
-        own = self._bound(self.catalog.properties(operation.response), request.params.items())
+        own = self._bound(
+            self.catalog.any_properties(operation.response), request.params.items()
+        )
         project = universe.roots.find(request.params.get(PROJECT, "")) if request.params else None
         chain: Chain = ((PROJECT, project.id),) if project is not None else ()
         if entity is not None:

@@ -169,6 +169,16 @@ class Catalog:
         merged.update(schema.get("properties", {}))
         return merged
 
+    def any_properties(self, schema: Schema) -> dict[str, Schema]:
+        """The properties any shape of a schema may have: `allOf` parts, and the branches of
+        a `oneOf` or `anyOf` (a conversation's message, status update or service request)."""
+        schema = self.document.resolve(schema)
+        merged = self.properties(schema)
+        for branch in [*schema.get("oneOf", []), *schema.get("anyOf", [])]:
+            for name, prop in self.any_properties(branch).items():
+                merged.setdefault(name, prop)
+        return merged
+
     def _kind(self, name: str, id_param: str | None = None) -> Kind | None:
         kind = self.kinds.get(name)
         if kind is not None:

@@ -233,8 +233,15 @@ class Universe:
     def _roots(self, kind: Kind) -> list[Entity]:
         param = ROOT_KINDS[kind.name]
         ids: Sequence[str] = self.roots.customers if param == CUSTOMER else self.roots.servers
+        # Each lives where its first project does, so its fields name that project's
+        # customer (a server's customerId is its project's).
+        home: dict[str, Chain] = {}
+        for project in self.roots.projects:
+            value = project.customer_id if param == CUSTOMER else project.server_id
+            if value:
+                home.setdefault(value, ((PROJECT, project.id),))
         found = [
-            Entity(kind.name, item_id, (), f"{kind.name}|{item_id}")
+            Entity(kind.name, item_id, home.get(item_id, ()), f"{kind.name}|{item_id}")
             for item_id in ids
             if item_id not in self.memory.deleted
         ]
