@@ -141,7 +141,7 @@ def build_parser() -> _Parser:
 
 
 def _add_record_parser(commands: Any) -> argparse.ArgumentParser:
-    from mockapi.data.record import DEFAULT_API_URL, MAX_PAGE_SIZE, TOKEN_VARIABLE
+    from mockapi.data.upstream import DEFAULT_API_URL, MAX_PAGE_SIZE, TOKEN_VARIABLE
 
     record: argparse.ArgumentParser = commands.add_parser(
         "record", help="record a real account as a fixture file", description=DESCRIPTIONS["record"]
@@ -257,8 +257,9 @@ def _generate(settings: Settings, output: Path | None) -> int:
 
 
 def _record(arguments: argparse.Namespace) -> int:
-    from mockapi.data.record import TOKEN_VARIABLE, RecordError, RecordOptions, record
+    from mockapi.data.record import RecordError, RecordOptions, record
     from mockapi.data.statefile import write_atomically
+    from mockapi.data.upstream import TOKEN_VARIABLE
 
     token = arguments.token or os.environ.get(TOKEN_VARIABLE, "")
     if not token:

@@ -734,3 +734,13 @@ def test_the_summary_names_what_needed_special_handling() -> None:
     # `"type": "unknown"` never reaches the generator: the document reads it as no type.
     assert any(kind.startswith("pattern") for kind in kinds)
     assert json.dumps(sorted(fresh.quirks))
+
+
+def test_the_shipped_pools_are_the_seeded_draw() -> None:
+    """pools.json is what scripts/draw_pools.py draws (a new Faker may change it: redraw)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).parent.parent / "scripts" / "draw_pools.py"
+    assert subprocess.run([sys.executable, str(script), "--check"], timeout=120).returncode == 0

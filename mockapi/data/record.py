@@ -23,11 +23,9 @@ from mockapi.backups.archive import PLACEHOLDER_ORIGIN
 from mockapi.backups.dataset import derive_short_id
 from mockapi.data.fixtures import parse_document
 from mockapi.data.models import Project, ProjectBackup, ProjectBackupSchedule, WireModel
+from mockapi.data.upstream import DEFAULT_API_URL, MAX_PAGE_SIZE, TOKEN_VARIABLE
 from mockapi.ids import UUID, uuid_from_bits
 
-DEFAULT_API_URL = "https://api.mittwald.de"
-TOKEN_VARIABLE = "MITTWALD_API_TOKEN"
-MAX_PAGE_SIZE = 1000
 PROJECT_PAGE_SIZE = 1000
 # A 429 or a passing server error is retried this often before the recording stops.
 MAX_RETRIES = 5

@@ -1,9 +1,8 @@
-"""Word pools for realistic values: people, companies and places from a seeded Faker, and short
-curated lists of what mittwald's own data holds (apps, images, cron lines, clusters).
-
-Faker is imported on first use (it costs ~0.1 s) and each pool is drawn from its own fixed
-seed, so a pool never depends on which pool was built first. Values then pick from pools by
-their place's hash; nothing here keeps generated values.
+"""Word pools for realistic values: people, companies and places (drawn once from a seeded
+Faker by scripts/draw_pools.py and shipped as pools.json, so serving needs no Faker and
+answers never change with its version), and short curated lists of what mittwald's own data
+holds (apps, images, cron lines, clusters). Values pick from pools by their place's hash;
+nothing here keeps generated values.
 """
 
 from __future__ import annotations
@@ -11,9 +10,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
-from typing import Any
+from importlib import resources
 
-_POOL_SIZE = 240
+import orjson
+
 _TRANSLIT = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
 )
@@ -22,75 +22,48 @@ _LEGAL_FORMS = re.compile(
     r"Stiftung|& ?|und|,)",
     re.IGNORECASE,
 )
-# Words that would read as a placeholder where a real value is expected.
-_PLACEHOLDERS = {"string", "lorem", "ipsum", "dolor", "test", "example", "foo", "bar", "null"}
-
-
-def _unique(values: list[str], size: int) -> tuple[str, ...]:
-    seen: dict[str, None] = {}
-    for value in values:
-        if value and value.lower() not in _PLACEHOLDERS:
-            seen.setdefault(value, None)
-        if len(seen) == size:
-            break
-    return tuple(seen)
 
 
 @cache
-def _faker(locale: str) -> Any:
-    from faker import Faker
-
-    return Faker(locale)
-
-
-def _draw(locale: str, seed: int, method: str, size: int = _POOL_SIZE) -> tuple[str, ...]:
-    # Seeding before each pool makes a pool independent of the pools drawn before it.
-    fake = _faker(locale)
-    fake.seed_instance(seed)
-    produce = getattr(fake, method)
-    return _unique([str(produce()) for _ in range(size * 4)], size)
+def _pools() -> dict[str, tuple[str, ...]]:
+    """The drawn pools (scripts/draw_pools.py drew them from a seeded Faker)."""
+    raw = orjson.loads((resources.files("mockapi.spec") / "pools.json").read_bytes())
+    return {name: tuple(values) for name, values in raw.items()}
 
 
-@cache
 def first_names() -> tuple[str, ...]:
     """Given names, mostly German (mittwald's customers), some English."""
-    return _draw("de_DE", 11, "first_name", 180) + _draw("en_US", 12, "first_name", 60)
+    return _pools()["first_names"]
 
 
-@cache
 def last_names() -> tuple[str, ...]:
     """Family names, mostly German, some English."""
-    return _draw("de_DE", 13, "last_name", 180) + _draw("en_US", 14, "last_name", 60)
+    return _pools()["last_names"]
 
 
-@cache
 def companies() -> tuple[str, ...]:
     """Company names ("Zahn GmbH", "Eberth Haering AG & Co. KG")."""
-    return _draw("de_DE", 15, "company", 200) + _draw("en_US", 16, "company", 40)
+    return _pools()["companies"]
 
 
-@cache
 def cities() -> tuple[str, ...]:
     """German towns and cities."""
-    return _draw("de_DE", 17, "city")
+    return _pools()["cities"]
 
 
-@cache
 def streets() -> tuple[str, ...]:
     """German street names."""
-    return _draw("de_DE", 18, "street_name")
+    return _pools()["streets"]
 
 
-@cache
 def words() -> tuple[str, ...]:
     """Plain English words (for slugs and tags), none that reads as a placeholder."""
-    return tuple(w for w in _draw("en_US", 19, "word", 400) if len(w) >= 4 and w.isalpha())
+    return _pools()["words"]
 
 
 def load_all() -> None:
-    """Build every Faker pool now (imports Faker: a few hundred ms), e.g. off the request path."""
-    for pool in (first_names, last_names, companies, cities, streets, words):
-        pool()
+    """Read the pools now (a few milliseconds), e.g. off the request path."""
+    _pools()
 
 
 def slug(text: str) -> str:
