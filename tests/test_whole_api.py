@@ -528,3 +528,83 @@ def test_every_message_of_a_conversation_names_it(whole: SpecClient) -> None:
     conversation = whole.get("/v2/conversations").json()[0]["conversationId"]
     messages = whole.get(f"/v2/conversations/{conversation}/messages").json()
     assert messages and {m["conversationId"] for m in messages} == {conversation}
+
+
+# --- fixture documents seed the whole API's resources ----------------------------------------
+
+SEEDED = "5b3f7a9e-1c2d-4e5f-8a6b-7c8d9e0f1a2c"
+
+
+def seeded_database(whole: SpecClient, **fields: Any) -> dict[str, Any]:
+    """A MySQL database item for a fixture document: a served one's shape, another id."""
+    database = dict(whole.get(DATABASES).json()[0])
+    database.update({"id": SEEDED, "description": "from the fixture", **fields})
+    return database
+
+
+def test_a_fixture_document_seeds_items_served_as_if_created(
+    whole: SpecClient, make_api: Callable[..., SpecClient], tmp_path: Path
+) -> None:
+    import json
+
+    from mockapi.data.fixtures import load_fixtures
+
+    document = {
+        "projects": [{"id": FIRST, "shortId": "p-kbuygq"}],
+        "backups": [],
+        "resources": {"database.MySqlDatabase": [seeded_database(whole)]},
+    }
+    fixture = tmp_path / "resources.json"
+    fixture.write_text(json.dumps(document))
+    api = make_api(load_fixtures([fixture]))
+    assert api.get(f"/v2/mysql-databases/{SEEDED}").json()["description"] == "from the fixture"
+    assert SEEDED in [d["id"] for d in api.get(DATABASES).json()]
+    api.delete(f"/v2/mysql-databases/{SEEDED}", headers=TOKEN)
+    api.control("POST", "reset")
+    assert api.get(f"/v2/mysql-databases/{SEEDED}").status_code == 200  # back at reset
+    # The data document carries them, so it serves the same again.
+    read = api.control("GET", "data").json()
+    assert [i["id"] for i in read["resources"]["database.MySqlDatabase"]] == [SEEDED]
+
+
+@pytest.mark.parametrize(
+    ("fields", "kind", "named"),
+    [
+        ({"isReady": "yes"}, "database.MySqlDatabase", "field 'isReady'"),
+        ({"id": "not-a-uuid"}, "database.MySqlDatabase", "field 'id'"),
+        ({}, "database.NoSuchKind", "'database.NoSuchKind' is no kind that remembers"),
+        ({"projectId": NEVER_SERVED}, "database.MySqlDatabase", "is not served"),
+    ],
+)
+def test_a_bad_fixture_resource_is_refused_naming_the_item_and_field(
+    whole: SpecClient, fields: dict[str, Any], kind: str, named: str
+) -> None:
+    document = {"backups": [], "resources": {kind: [seeded_database(whole, **fields)]}}
+    before = whole.get(DATABASES).json()
+    answer = whole.control("POST", "data", json=document)
+    assert answer.status_code == 400
+    assert named in json_text(answer.json())
+    assert whole.get(DATABASES).json() == before  # nothing half-loaded
+
+
+def json_text(value: Any) -> str:
+    """Every message of an error body, joined."""
+    return " | ".join([value["message"], *(e["message"] for e in value["validationErrors"])])
+
+
+def test_a_bad_fixture_resource_stops_startup_naming_file_item_and_field(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    fixture = tmp_path / "bad.json"
+    item = {"id": SEEDED, "projectId": FIRST, "name": "mysql_abc123"}  # lacks required fields
+    fixture.write_text(json.dumps({"backups": [], "resources": {"database.MySqlDatabase": [item]}}))
+    run = subprocess.run(
+        [sys.executable, "-m", "mockapi", "validate", str(fixture)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 2
+    assert f"{fixture}: resource database.MySqlDatabase item 0 (id {SEEDED}): field" in run.stderr

@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable
 
-import orjson
-
 from mockapi.api import resources
 from mockapi.api.bodies import NO_BODY
 from mockapi.api.core import Call, Handler, Operation
@@ -22,10 +20,10 @@ from mockapi.settings import UnknownProjectMode
 from mockapi.spec.answers import Answers, Request, Unknown
 from mockapi.spec.catalog import Catalog, Role
 from mockapi.spec.document import SpecOperation
-from mockapi.spec.universe import RootProject, Roots, Universe
+from mockapi.spec.universe import Roots, Universe
 from mockapi.spec.validation import ABSENT, InputRules
 from mockapi.spec.values import Values
-from mockapi.state.mock import MockState
+from mockapi.state.mock import MockState, roots_of
 
 # Ready answers to reads: bounded in number and in bytes.
 _CACHED_ANSWERS = 4096
@@ -153,20 +151,3 @@ class GenericApi:
         while len(self._cache) > _CACHED_ANSWERS or self._cached_bytes > _CACHED_BYTES:
             _, dropped = self._cache.popitem(last=False)
             self._cached_bytes -= len(dropped.body or b"")
-
-
-def roots_of(store: Store) -> Roots:
-    """The served projects as the generic resources see them."""
-    projects = []
-    for record in store.projects.values():
-        document = record.document
-        projects.append(
-            RootProject(
-                record.info.id,
-                record.info.short_id,
-                str(document.get("customerId", "")),
-                document.get("serverId"),
-                orjson.loads(record.list_json),
-            )
-        )
-    return Roots(tuple(projects))

@@ -38,6 +38,9 @@ class Dataset:
     backups: tuple[dict[str, Any], ...] = ()
     schedules: tuple[dict[str, Any], ...] = ()
     source: str = field(default="", compare=False)
+    # Items of the whole API's other resources, checked already and opaque here:
+    # (kind, item, where it was given). spec/seeding.py makes them remembered.
+    resources: tuple[tuple[str, dict[str, Any], str], ...] = ()
 
     @property
     def backup_count(self) -> int:
@@ -142,6 +145,7 @@ def combine(datasets: Iterable[Dataset], derive: bool = True) -> Dataset:
         tuple(backups),
         tuple(schedules),
         " + ".join(s for s in sources if s),
+        tuple(r for dataset in datasets for r in dataset.resources),
     )
 
 

@@ -90,6 +90,8 @@ class Store:
     def __init__(self, dataset: Dataset, now_ms: int, config: StoreConfig | None = None) -> None:
         self.config = config or StoreConfig()
         self.source = dataset.source
+        # The whole API's other items the data brought (seeded by the running state).
+        self.resources = dataset.resources
         self.now_ms = now_ms
         self.records = Records(self.config.seed)
         self.timeline = Timeline(LANES)
@@ -208,6 +210,7 @@ class Store:
         """An independent store in the same state (a reset serves a copy of the startup one)."""
         other = Store.__new__(Store)
         other.config, other.source, other.now_ms = self.config, self.source, self.now_ms
+        other.resources = self.resources
         other.records = self.records.copy()
         other.timeline = self.timeline.copy()
         other._expiry_target = dict(self._expiry_target)
@@ -241,7 +244,7 @@ class Store:
         """A schedule by id, or None."""
         return self.records.schedule(schedule_id)
 
-    def document_chunks(self) -> Iterator[bytes]:
+    def document_chunks(self, resources: dict[str, Any] | None = None) -> Iterator[bytes]:
         """The served data as a fixture document, in chunks (nothing big is built at once).
 
         The snapshot is taken now, on the caller's thread; the chunks may then be made on
@@ -251,7 +254,7 @@ class Store:
         projects = [r.document for r in records]
         schedules = [s for r in records for s in r.schedules.values()]
         columns = [r.backups.json[:] for r in records]
-        return _document_chunks(projects, schedules, columns)
+        return _document_chunks(projects, schedules, columns, resources)
 
     # --- time ----------------------------------------------------------------------------
 
@@ -488,7 +491,10 @@ def _requested_ms(record: ProjectRecord, now_ms: int) -> int:
 
 
 def _document_chunks(
-    projects: list[dict[str, Any]], schedules: list[dict[str, Any]], columns: list[list[bytes]]
+    projects: list[dict[str, Any]],
+    schedules: list[dict[str, Any]],
+    columns: list[list[bytes]],
+    resources: dict[str, Any] | None = None,
 ) -> Iterator[bytes]:
     yield b'{"projects":' + orjson.dumps(projects)
     yield b',"schedules":' + orjson.dumps(schedules) + b',"backups":['
@@ -499,4 +505,4 @@ def _document_chunks(
             if chunk:
                 yield chunk if first else b"," + chunk
                 first = False
-    yield b"]}"
+    yield b"]" + (b',"resources":' + orjson.dumps(resources) if resources else b"") + b"}"

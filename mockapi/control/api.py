@@ -35,6 +35,7 @@ from mockapi.http.faults import FaultRule
 from mockapi.http.reading import parse_json
 from mockapi.numbers import IntegerRange
 from mockapi.settings import Settings
+from mockapi.spec.catalog import load_catalog
 from mockapi.state.journal import JournalQuery
 from mockapi.state.mock import MockState
 from mockapi.timestamps import format_epoch_ms
@@ -150,7 +151,12 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
     @router.get("/data", summary="The served data as a fixture document")
     async def data() -> StreamingResponse:
         """Projects, schedules and backups in the fixture format, streamed."""
-        return StreamingResponse(state.current().document_chunks(), media_type="application/json")
+        # What clients created of the whole API's other resources goes with it, so the
+        # document read here serves the same again (PUT /_mockapi/data).
+        names = {kind.name: kind.short_name for kind in load_catalog().kinds.values()}
+        resources = state.memory.created_items(names)
+        chunks = state.current().document_chunks(resources)
+        return StreamingResponse(chunks, media_type="application/json")
 
     def validated(body: bytes, derive: bool = True) -> Dataset:
         return state.validated(parse_json(body), "body", derive)

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from mockapi.backups.dataset import Dataset, DatasetError, ProjectInfo, combine
 from mockapi.data.models import Project, ProjectBackup, ProjectBackupSchedule, WireModel
+from mockapi.spec.seeding import check_resources
 
 MAX_REPORTED_ERRORS = 20
 
@@ -92,20 +93,26 @@ def parse_document(source: str, document: Any) -> tuple[Dataset, list[str]]:
         raw_projects: list[Any] = []
         raw_backups = document
         raw_schedules: list[Any] = []
-    elif isinstance(document, dict) and isinstance(document.get("backups"), list):
-        unknown = set(document) - {"projects", "backups", "schedules"}
+    elif isinstance(document, dict) and (
+        isinstance(document.get("backups"), list) or "resources" in document
+    ):
+        unknown = set(document) - {"projects", "backups", "schedules", "resources"}
         if unknown:
             return Dataset(), [f"{source}: unknown top-level key(s) {sorted(unknown)}"]
         raw_projects = document.get("projects", [])
         raw_backups = document.get("backups", [])
         raw_schedules = document.get("schedules", [])
-        for key, value in (("projects", raw_projects), ("schedules", raw_schedules)):
+        for key, value in (
+            ("projects", raw_projects),
+            ("backups", raw_backups),
+            ("schedules", raw_schedules),
+        ):
             if not isinstance(value, list):
                 return Dataset(), [f"{source}: '{key}' must be an array"]
     else:
         return Dataset(), [
             f"{source}: expected a JSON array of ProjectBackup objects, or an object with "
-            "'backups' (and optionally 'projects' and 'schedules') arrays"
+            "'backups' (and optionally 'projects', 'schedules' and 'resources')"
         ]
 
     problems: list[str] = []
@@ -137,7 +144,12 @@ def parse_document(source: str, document: Any) -> tuple[Dataset, list[str]]:
                         f"project {project_id} is not in this document's 'projects' (add it "
                         "there, or correct the id)"
                     )
-    return Dataset(tuple(projects), tuple(backups), tuple(schedules), source), problems
+    resources: list[tuple[str, dict[str, Any], str]] = []
+    if isinstance(document, dict) and "resources" in document:
+        resources, found = check_resources(source, document["resources"])
+        problems += found
+    dataset = Dataset(tuple(projects), tuple(backups), tuple(schedules), source, tuple(resources))
+    return dataset, problems
 
 
 def _validated(

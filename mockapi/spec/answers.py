@@ -492,9 +492,7 @@ class Answers:
         if operation.response_type != "application/json":
             return self._file(operation, request)
         key = entity.key if entity is not None else _request_key(operation, request.params)
-        own = self._bound(
-            self.catalog.any_properties(operation.response), request.params.items()
-        )
+        own = self._bound(self.catalog.any_properties(operation.response), request.params.items())
         project = universe.roots.find(request.params.get(PROJECT, "")) if request.params else None
         chain: Chain = ((PROJECT, project.id),) if project is not None else ()
         if entity is not None:

@@ -69,6 +69,14 @@ class Memory:
         self.changed.pop(entity.id, None)
         self.version += 1
 
+    def created_items(self, short_names: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
+        """The created items as a fixture document's `resources` (kind -> items)."""
+        return {
+            short_names.get(kind, kind): [e.stored for e in made.values() if e.stored is not None]
+            for kind, made in self.created.items()
+            if made
+        }
+
     def to_document(self) -> dict[str, Any]:
         """The memory as JSON-ready data (the state file's `resources` section)."""
         return {

@@ -12,6 +12,8 @@ import secrets
 from datetime import datetime
 from typing import Any
 
+import orjson
+
 from mockapi.backups.clock import Clock
 from mockapi.backups.dataset import Dataset, DatasetError, ProjectInfo, combine
 from mockapi.backups.lifecycle import Durations
@@ -24,6 +26,8 @@ from mockapi.http.stubs import Stub
 from mockapi.http.tracing import TraceIds
 from mockapi.settings import Settings
 from mockapi.spec.memory import Memory
+from mockapi.spec.seeding import seed_memory
+from mockapi.spec.universe import RootProject, Roots
 from mockapi.state.faults import FaultRules
 from mockapi.state.journal import Journal
 from mockapi.state.stubs import Stubs
@@ -66,6 +70,7 @@ class MockState:
         self, settings: Settings, dataset: Dataset, public_url: str, worker: int = 0
     ) -> None:
         self.settings = settings
+        self._seed = settings.seed or 0
         self.public_url = public_url
         self.clock = self.startup_clock = Clock(settings.now, settings.clock)
         self.startup = Store(dataset, self.clock.start_ms, store_config(settings, public_url))
@@ -86,7 +91,7 @@ class MockState:
         # Counts changes of which projects are served (not of their backups).
         self.data_version = 0
         # What clients created, changed and deleted of the whole API's other resources.
-        self.startup_memory = Memory()
+        self.startup_memory = self._seeded(self.startup)
         self.memory = self.startup_memory.copy()
         self._catching_up: asyncio.Task[None] | None = None
         self.changes = 0
@@ -188,9 +193,20 @@ class MockState:
         self.check_writable()
         if generation is not None:
             self.check_generation(generation)
+        memory = self._seeded(store)
         self.store = store
+        self.memory = memory
         self.data_version += 1
         self.changes += 1
+
+    def _seeded(self, store: Store) -> Memory:
+        """The memory of what a store's data brought of the whole API's other resources."""
+        if not store.resources:
+            return Memory()  # the common case: no document to read at startup
+        try:
+            return seed_memory(store.resources, roots_of(store), self._seed)
+        except ValueError as error:
+            raise FixtureError(f"invalid fixture data:\n  {error}") from None
 
     def check_generation(self, generation: int) -> None:
         """Refuse what began before a reset: it belongs to the state before, not after."""
@@ -200,6 +216,8 @@ class MockState:
     def reload(self, store: Store) -> None:
         """Serve a reloaded startup store (built at the clock's start): a reset brings it back,
         and until then it is moved to the clock's now like any startup store."""
+        self.startup_memory = self._seeded(store)
+        self.memory = self.startup_memory.copy()
         self.startup = store
         self.store = store
         self.data_version += 1
@@ -215,8 +233,13 @@ class MockState:
         self.check_writable()
         try:
             self.writable().add(dataset)
-        except DatasetError as error:
+            memory = self.memory
+            if dataset.resources:
+                roots = roots_of(self.store)
+                memory = seed_memory(dataset.resources, roots, self._seed, memory)
+        except (DatasetError, ValueError) as error:
             raise FixtureError(str(error)) from None
+        self.memory = memory
         self.data_version += 1
 
     def validated(self, document: Any, source: str, derive: bool = True) -> Dataset:
@@ -323,3 +346,20 @@ class MockState:
         """Empty the journal."""
         self.check_writable()
         self.journal.clear()
+
+
+def roots_of(store: Store) -> Roots:
+    """The served projects as the generic resources see them."""
+    projects = []
+    for record in store.projects.values():
+        document = record.document
+        projects.append(
+            RootProject(
+                record.info.id,
+                record.info.short_id,
+                str(document.get("customerId", "")),
+                document.get("serverId"),
+                orjson.loads(record.list_json),
+            )
+        )
+    return Roots(tuple(projects))
