@@ -9,7 +9,7 @@ Answers to reads are kept, ready to send, until something changes.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import orjson
 
@@ -69,12 +69,24 @@ class GenericApi:
                     spec.path,
                     self._handler(spec),
                     writes=remembers,
-                    reads_body=bool(spec.body_types),
+                    # A deprecated alias only points elsewhere: its body is the successor's.
+                    reads_body=bool(spec.body_types) and spec.successor is None,
                     authenticated=spec.authenticated,
                     raw_body=bool(spec.body_types) and spec.body is None,
+                    fit_error=self._fitter(spec),
                 )
             )
         return found
+
+    def _fitter(self, spec: SpecOperation) -> Callable[[int, bytes], bytes | None]:
+        answers = self.answers
+
+        def fit(status: int, body: bytes) -> bytes | None:
+            error = orjson.loads(body)
+            fitted = answers.fitted_error(spec, status, error) if isinstance(error, dict) else None
+            return None if fitted is None else orjson.dumps(fitted)
+
+        return fit
 
     def _handler(self, spec: SpecOperation) -> Handler:
         rules = InputRules(self.catalog.document, spec)
@@ -95,8 +107,12 @@ class GenericApi:
                     return cached
             rules.check_path(call.params)
             query = rules.check_query(call.query)
+            rules.check_headers(call.headers)
+            rules.check_acceptable(call.headers)
             body = call.body
-            if not isinstance(body, bytes):
+            if isinstance(body, bytes):
+                rules.check_form(body, call.headers)
+            else:
                 body = rules.check_body(ABSENT if body is NO_BODY else body)
             universe = self.universe(call.store)
             request = Request(call.params, query, body, call.store.now_ms)
