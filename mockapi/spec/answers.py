@@ -23,7 +23,7 @@ from mockapi.query import Paging
 from mockapi.spec.catalog import PROJECT, PROJECT_KINDS, Catalog, Kind, Placement, Role, field_for
 from mockapi.spec.coherence import FIXES
 from mockapi.spec.document import Schema, SpecOperation
-from mockapi.spec.memory import Chain, Entity
+from mockapi.spec.memory import Chain, Entity, Memory
 from mockapi.spec.universe import Universe
 from mockapi.spec.validation import schema_validator
 from mockapi.spec.values import Context, Values
@@ -126,6 +126,7 @@ class Answers:
             return self._update(universe, operation, kind, entity, request)
         if role is Role.DELETE and kind.lists:
             entity = self._target(universe, operation, placement, kind, params)
+            _make_room(universe.memory, entity.id, None)
             universe.memory.delete(entity)
             return self._documented(universe, operation, request)
         if role in (Role.UPDATE, Role.DELETE):
@@ -357,11 +358,7 @@ class Answers:
         self, universe: Universe, operation: SpecOperation, kind: Kind, request: Request
     ) -> Answer:
         memory = universe.memory
-        if memory.size >= memory.limit:
-            raise MemoryFull(
-                f"the mock remembers at most {memory.limit:,} created, changed or deleted "
-                "resources; reset it (POST /_mockapi/reset) to start afresh"
-            )
+        _make_room(memory, "", None)  # refused before any work when the memory is full
         chain = self._chain_of_new(universe, kind, request)
         made = len(memory.created.get(kind.name, {}))
         item_id = uuid_from_text(f"{self.seed}:{kind.name}:created:{memory.version}:{made}")
@@ -374,6 +371,7 @@ class Answers:
         stored.update({k: v for k, v in bound.items() if k != kind.id_field})  # where made
         _stamp(kind, stored, request.now_ms, ("createdAt", "updatedAt", "created", "updated"))
         entity.stored = stored
+        _make_room(memory, item_id, stored)
         memory.create(entity)
         return self._documented(universe, operation, request, entity)
 
@@ -417,6 +415,7 @@ class Answers:
         current = self._render(universe, kind, entity, kind.ref)
         changed = self._merged(kind, dict(current), request.body)
         _stamp(kind, changed, request.now_ms, ("updatedAt", "updated"))
+        _make_room(universe.memory, entity.id, changed)
         universe.memory.change(entity, changed)
         return self._documented(universe, operation, request, replace(entity, stored=changed))
 
@@ -626,6 +625,15 @@ def _mentions(item: Any, term: str) -> bool:
     if isinstance(item, dict):
         return any(isinstance(v, str) and term in v.lower() for v in item.values())
     return True
+
+
+def _make_room(memory: Memory, item_id: str, stored: dict[str, Any] | None) -> None:
+    """409 when remembering this would pass one of the memory's bounds."""
+    full = memory.full(item_id, stored)
+    if full is not None:
+        raise MemoryFull(
+            f"the mock remembers at most {full}; reset it (POST /_mockapi/reset) to start afresh"
+        )
 
 
 def _stamp(kind: Kind, stored: dict[str, Any], now_ms: int, names: tuple[str, ...]) -> None:
