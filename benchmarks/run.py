@@ -216,7 +216,11 @@ QUERIES = [
 
 # Operations beyond backups: generated once, then served from ready bytes (issue 16).
 GENERIC = [
-    ("whole API: a project's MySQL databases (list)", "/v2/projects/{project}/mysql-databases", 1.4),
+    (
+        "whole API: a project's MySQL databases (list)",
+        "/v2/projects/{project}/mysql-databases",
+        1.4,
+    ),
     ("whole API: one MySQL database (get)", "/v2/mysql-databases/{database}", 1.4),
     ("whole API: app catalogue, paged (no token needed)", "/v2/apps?limit=5&page=2", 1.4),
 ]
@@ -227,9 +231,7 @@ def generic_paths(port: int, project: str) -> dict[str, str]:
     status, body = get(port, f"/v2/projects/{project}/mysql-databases")
     assert status == 200, body
     database = json.loads(body)[0]["id"]
-    return {
-        label: path.format(project=project, database=database) for label, path, _ in GENERIC
-    }
+    return {label: path.format(project=project, database=database) for label, path, _ in GENERIC}
 
 
 def median(values: list[float]) -> float:
@@ -278,7 +280,10 @@ def main() -> None:
 
         generic = generic_paths(mock_port, project)
         reference: dict[str, list[Load]] = {kind: [] for kind in ports}
-        rows = [(label, f"/v2/projects/{project}/backups?{query}", goal) for label, query, goal in QUERIES]
+        rows = [
+            (label, f"/v2/projects/{project}/backups?{query}", goal)
+            for label, query, goal in QUERIES
+        ]
         rows += [(label, generic[label], goal) for label, _, goal in GENERIC]
         measured: dict[str, list[tuple[Load, float]]] = {label: [] for label, _, _ in rows}
         for _ in range(rounds):
@@ -328,7 +333,9 @@ def main() -> None:
         print()
         print(f"after 10,000 API writes (statuses {dict(sorted(statuses.items()))}):")
         print()
-        print("| mockapi, after 10,000 writes, limit=50 | requests/s | p50 ms | p99 ms | ratio to ceiling | goal |")
+        print(
+            "| mockapi, after 10,000 writes, limit=50 | requests/s | p50 ms | p99 ms | ratio to ceiling | goal |"
+        )
         print("|---|---|---|---|---|---|")
         for label, query in (
             ("unfiltered, oldestFirst, middle page", "limit=50&page=100"),

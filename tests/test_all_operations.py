@@ -242,22 +242,45 @@ def _plain(schema: dict[str, Any], name: str, path: str) -> str:
     return str(value)
 
 
-def query_for(parameters: list[dict[str, Any]]) -> dict[str, str]:
-    """The required query parameters with valid values."""
+def query_for(parameters: list[dict[str, Any]], where: str = "query") -> dict[str, str]:
+    """The required query (or header) parameters with valid values."""
     query = {}
     for parameter in map(resolve, parameters):
-        if parameter["in"] != "query" or not parameter.get("required"):
+        if parameter["in"] != where or not parameter.get("required"):
             continue
-        schema = resolve(parameter.get("schema", {}))
-        if "enum" in schema:
-            query[parameter["name"]] = str(schema["enum"][0])
-        elif schema.get("format") == "uuid":
-            query[parameter["name"]] = "5b3f7a9e-1c2d-4e5f-8a6b-7c8d9e0f1a2b"
-        elif schema.get("format") == "uri":
-            query[parameter["name"]] = "https://app.example.com/callback"
-        else:
-            query[parameter["name"]] = "example"
+        query[parameter["name"]] = plain_value(resolve(parameter.get("schema", {})))
     return query
+
+
+def plain_value(schema: dict[str, Any]) -> str:
+    """A valid text value for a simple schema (a parameter's, a form field's)."""
+    if "enum" in schema:
+        return str(schema["enum"][0])
+    if schema.get("format") == "uuid":
+        return "5b3f7a9e-1c2d-4e5f-8a6b-7c8d9e0f1a2b"
+    if schema.get("format") == "uri":
+        return "https://app.example.com/callback"
+    return "example"
+
+
+def form_for(content: dict[str, Any]) -> dict[str, Any]:
+    """Request arguments for a form body (multipart or URL-encoded) with its required fields."""
+    for kind, fields in (
+        ("multipart/form-data", "files"),
+        ("application/x-www-form-urlencoded", "data"),
+    ):
+        if kind in content:
+            schema = resolve(content[kind].get("schema", {}))
+            properties = schema.get("properties", {})
+            values = {name: plain_value(properties[name]) for name in schema.get("required", [])}
+            if fields == "files":
+                return {
+                    "files": {
+                        name: (f"{name}.bin", value.encode()) for name, value in values.items()
+                    }
+                }
+            return {"data": values}
+    return {}
 
 
 @pytest.fixture(scope="module")
@@ -288,6 +311,8 @@ def test_every_operation_answers_its_documented_success(sweep_app: TestClient) -
             url = filled(path, path_values)
             client.control("POST", "reset")
             body = None
+            parameters = operation.get("parameters", [])
+            kwargs: dict[str, Any] = {"params": query_for(parameters)}
             request = operation.get("requestBody")
             if request is not None:
                 content = resolve(request).get("content", {})
@@ -295,11 +320,13 @@ def test_every_operation_answers_its_documented_success(sweep_app: TestClient) -
                 if schema is not None:
                     context = Context(0, f"sweep|{method}|{path}", 1_769_774_400_000)
                     body = values.generate(schema, context)
-            kwargs: dict[str, Any] = {"params": query_for(operation.get("parameters", []))}
+                else:
+                    kwargs.update(form_for(content))
             if body is not None:
                 kwargs["json"] = body
+            headers = {**TOKEN, **query_for(parameters, "header")}
             try:
-                response = client.request(method.upper(), url, headers=TOKEN, **kwargs)
+                response = client.request(method.upper(), url, headers=headers, **kwargs)
             except Exception as error:  # the spec check failed: report them all at once
                 failures.append(f"{method.upper()} {url}: {type(error).__name__} {error}"[:400])
                 continue

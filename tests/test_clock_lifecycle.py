@@ -251,7 +251,6 @@ def test_the_next_run_is_the_first_cron_time_strictly_after(
     assert life.next_run_ms(cron, ms(after)) == ms(expected)
 
 
-
 @pytest.mark.parametrize(
     ("cron", "after", "until", "expected"),
     [
@@ -299,6 +298,7 @@ def test_cron_times_are_utc_whatever_the_machines_time_zone() -> None:
     monday = int(datetime(2026, 2, 2, tzinfo=UTC).timestamp() * 1000)
     runs = life.runs_between("30 2 * * 1-5", monday, monday + 86_400_000)
     assert runs == [monday + (2 * 60 + 30) * 60_000]
+
 
 # --- one state, reset ---------------------------------------------------------------------------
 

@@ -94,6 +94,9 @@ class Operation:
     authenticated: bool = True
     # The body is handed over as it came (bytes), not parsed as JSON (forms, uploads).
     raw_body: bool = False
+    # Lays an error body (status, JSON) over what the operation documents for that status,
+    # where the API's dialect does not fit it; None keeps the body as it is.
+    fit_error: Callable[[int, bytes], bytes | None] | None = None
 
 
 def route_table(operations: list[Operation]) -> RouteTable[Operation]:
@@ -199,6 +202,7 @@ class ApiApp:
         state = self.state
         method = scope["method"]
         body: bytes | None = None
+        operation: Operation | None = None
         try:
             found = self.router.match(scope["path"], method)
             operation = found.methods.get(method) if found is not None else None
@@ -268,7 +272,8 @@ class ApiApp:
                 )
             )
         except ApiError as error:
-            status = await self._answer_error(send, scope, error, trace, now, extra)
+            fit = operation.fit_error if operation is not None else None
+            status = await self._answer_error(send, scope, error, trace, now, extra, fit)
             return status, body
         except Dropped:
             raise
@@ -354,8 +359,11 @@ class ApiApp:
         trace: str,
         now: int,
         extra: list[tuple[bytes, bytes]],
+        fit: Callable[[int, bytes], bytes | None] | None = None,
     ) -> int:
         status, headers, body = render_error(error, trace, self.prefixed_paths)
+        if fit is not None:
+            body = fit(status, body) or body
         await self._send(send, scope, status, [*headers, *extra], body, trace, now)
         return status
 

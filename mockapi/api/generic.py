@@ -9,7 +9,9 @@ Answers to reads are kept, ready to send, until something changes.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+
+import orjson
 
 from mockapi.api import resources
 from mockapi.api.bodies import NO_BODY
@@ -25,9 +27,54 @@ from mockapi.spec.validation import ABSENT, InputRules
 from mockapi.spec.values import Values
 from mockapi.state.mock import MockState, roots_of
 
-# Ready answers to reads: bounded in number and in bytes.
+# Ready answers to reads: bounded in number and in bytes (keys counted: a query may be 8 KiB).
 _CACHED_ANSWERS = 4096
 _CACHED_BYTES = 64 * 1024 * 1024
+# Each key's own text past this is not worth remembering: a path or query so long is no
+# load test's repeated request, only a hostile one.
+_CACHED_KEY_LENGTH = 2048
+
+Key = tuple[str, tuple[tuple[str, str], ...], str, tuple[int, int, int, int]]
+
+
+class ReadyAnswers:
+    """Answers to reads, ready to send, least recently used first out; bounded in entries
+    and in bytes, the keys' text counted with the bodies."""
+
+    def __init__(self, entries: int = _CACHED_ANSWERS, budget: int = _CACHED_BYTES) -> None:
+        self.entries = entries
+        self.budget = budget
+        self.bytes = 0
+        self._kept: OrderedDict[Key, tuple[Reply, int]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def get(self, key: Key) -> Reply | None:
+        """The answer kept for a key (now the most recently used), or None."""
+        found = self._kept.get(key)
+        if found is None:
+            return None
+        self._kept.move_to_end(key)
+        return found[0]
+
+    def keep(self, key: Key, reply: Reply) -> None:
+        """Keep an answer, dropping the least recently used beyond the bounds; a long key or
+        a large body is not kept."""
+        text = len(key[0]) + len(key[2]) + sum(len(k) + len(v) for k, v in key[1])
+        size = len(reply.body or b"") + text
+        if text > _CACHED_KEY_LENGTH or size > self.budget // 16 or key in self._kept:
+            return
+        self._kept[key] = (reply, size)
+        self.bytes += size
+        while len(self._kept) > self.entries or self.bytes > self.budget:
+            _, (_, dropped) = self._kept.popitem(last=False)
+            self.bytes -= dropped
+
+    def clear(self) -> None:
+        """Forget every answer."""
+        self._kept.clear()
+        self.bytes = 0
 
 
 class GenericApi:
@@ -44,8 +91,7 @@ class GenericApi:
         self._roots = Roots()
         self._universe_key: tuple[object, ...] | None = None
         self._universe: Universe | None = None
-        self._cache: OrderedDict[tuple[object, ...], Reply] = OrderedDict()
-        self._cached_bytes = 0
+        self._cache = ReadyAnswers()
 
     def operations(self, taken: Iterable[tuple[str, str]]) -> list[Operation]:
         """An Operation for each document operation whose (method, path) is not taken."""
@@ -67,12 +113,24 @@ class GenericApi:
                     spec.path,
                     self._handler(spec),
                     writes=remembers,
-                    reads_body=bool(spec.body_types),
+                    # A deprecated alias only points elsewhere: its body is the successor's.
+                    reads_body=bool(spec.body_types) and spec.successor is None,
                     authenticated=spec.authenticated,
                     raw_body=bool(spec.body_types) and spec.body is None,
+                    fit_error=self._fitter(spec),
                 )
             )
         return found
+
+    def _fitter(self, spec: SpecOperation) -> Callable[[int, bytes], bytes | None]:
+        answers = self.answers
+
+        def fit(status: int, body: bytes) -> bytes | None:
+            error = orjson.loads(body)
+            fitted = answers.fitted_error(spec, status, error) if isinstance(error, dict) else None
+            return None if fitted is None else orjson.dumps(fitted)
+
+        return fit
 
     def _handler(self, spec: SpecOperation) -> Handler:
         rules = InputRules(self.catalog.document, spec)
@@ -83,18 +141,22 @@ class GenericApi:
                 # A deprecated alias only points elsewhere; the successor checks the input.
                 answer = self.answers.redirect(spec, call.params)
                 return Reply(answer.status, None, answer.headers)
-            key: tuple[object, ...] | None = None
+            # Headers first: a ready answer's key holds no header (few operations read one).
+            rules.check_headers(call.headers)
+            rules.check_acceptable(call.headers)
+            key: Key | None = None
             if reads:
                 # The same read of the same state: its input was checked when it was answered.
                 key = (spec.operation_id, tuple(call.params.items()), call.query, self._version)
                 cached = self._cache.get(key)
                 if cached is not None:
-                    self._cache.move_to_end(key)
                     return cached
             rules.check_path(call.params)
             query = rules.check_query(call.query)
             body = call.body
-            if not isinstance(body, bytes):
+            if isinstance(body, bytes):
+                rules.check_form(body, call.headers)
+            else:
                 body = rules.check_body(ABSENT if body is NO_BODY else body)
             universe = self.universe(call.store)
             request = Request(call.params, query, body, call.store.now_ms)
@@ -104,7 +166,7 @@ class GenericApi:
                 return self._unknown(call, spec, request, unknown)
             reply = Reply(answer.status, answer.body, answer.headers, answer.content_type)
             if key is not None:
-                self._keep(key, reply)
+                self._cache.keep(key, reply)
             return reply
 
         return handle
@@ -137,17 +199,6 @@ class GenericApi:
                 self._roots = roots_of(store)
                 self._roots_key = roots_key
                 self._cache.clear()
-                self._cached_bytes = 0
             self._universe = Universe(self.catalog, self.answers.seed, self._roots, state.memory)
             self._universe_key = key
         return self._universe
-
-    def _keep(self, key: tuple[object, ...], reply: Reply) -> None:
-        size = len(reply.body or b"")
-        if size > _CACHED_BYTES // 16:
-            return
-        self._cache[key] = reply
-        self._cached_bytes += size
-        while len(self._cache) > _CACHED_ANSWERS or self._cached_bytes > _CACHED_BYTES:
-            _, dropped = self._cache.popitem(last=False)
-            self._cached_bytes -= len(dropped.body or b"")

@@ -16,7 +16,7 @@ Model = TypeVar("Model", bound=BaseModel)
 
 def body_doc(model: type[BaseModel] | None, description: str) -> dict[str, Any]:
     """The OpenAPI request body of a control endpoint (its model's schema)."""
-    schema = model.model_json_schema() if model is not None else {}
+    schema = _inlined(model.model_json_schema()) if model is not None else {}
     return {
         "requestBody": {
             "required": True,
@@ -24,6 +24,25 @@ def body_doc(model: type[BaseModel] | None, description: str) -> dict[str, Any]:
             "content": {"application/json": {"schema": schema}},
         }
     }
+
+
+def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
+    """A model's schema with its `$defs` written in place: `#/$defs/...` would resolve against
+    the whole /openapi.json, where no `$defs` is (the control models are not recursive)."""
+    definitions = schema.pop("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                return inline(definitions[ref.removeprefix("#/$defs/")])
+            return {key: inline(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [inline(value) for value in node]
+        return node
+
+    inlined: dict[str, Any] = inline(schema)
+    return inlined
 
 
 async def read_body(request: Request, cap: int, timeout_s: int) -> bytes:

@@ -23,7 +23,7 @@ from mockapi.query import Paging
 from mockapi.spec.catalog import PROJECT, PROJECT_KINDS, Catalog, Kind, Placement, Role, field_for
 from mockapi.spec.coherence import FIXES
 from mockapi.spec.document import Schema, SpecOperation
-from mockapi.spec.memory import Chain, Entity
+from mockapi.spec.memory import Chain, Entity, Memory
 from mockapi.spec.universe import Universe
 from mockapi.spec.validation import schema_validator
 from mockapi.spec.values import Context, Values
@@ -89,6 +89,8 @@ class Answers:
         # Generated dates sit before the clock's start: the same bodies however time runs.
         self.start_ms = start_ms
         self._validators: dict[int, Any] = {}
+        # (operation, status, the error's keys) -> whether the dialect satisfies the schema
+        self._plain_errors: dict[tuple[str, int, tuple[str, ...]], bool] = {}
 
     # --- the one entry -------------------------------------------------------------------
 
@@ -124,6 +126,7 @@ class Answers:
             return self._update(universe, operation, kind, entity, request)
         if role is Role.DELETE and kind.lists:
             entity = self._target(universe, operation, placement, kind, params)
+            _make_room(universe.memory, entity.id, None)
             universe.memory.delete(entity)
             return self._documented(universe, operation, request)
         if role in (Role.UPDATE, Role.DELETE):
@@ -133,6 +136,47 @@ class Answers:
     def empty_list(self, operation: SpecOperation, request: Request) -> Answer:
         """A list operation's answer with no items (for an unknown project, when asked)."""
         return self._page(operation, request, [], self.catalog.placement(operation).wrapper)
+
+    def fitted_error(
+        self, operation: SpecOperation, status: int, error: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """An error body laid over what the operation documents for its status, where the
+        API's dialect does not satisfy that schema (OAuth's `{"error": ...}`, a certificate's
+        enumerated messages); None when it does (almost everywhere) or cannot be made to."""
+        responses = operation.raw.get("responses", {})
+        response = responses.get(str(status)) or responses.get("default")
+        if response is None:
+            return None
+        content = (self.catalog.document.resolve(response).get("content") or {}).get(
+            "application/json"
+        )
+        if content is None:
+            return None
+        schema = content.get("schema") or {}
+        key = (operation.operation_id, status, tuple(error))
+        plain = self._plain_errors.get(key)
+        if plain is None:
+            plain = self._plain_errors[key] = self._fits(schema, error)
+        if plain:
+            return None
+        context = Context(self.seed, f"{operation.operation_id}|error|{status}", self.start_ms)
+        fitted = self.values.generate(schema, context)
+        if not isinstance(fitted, dict):
+            return None
+        properties = self.catalog.properties(schema)
+        message = error.get("message")
+        for name, value in error.items():
+            if name not in properties or self._fits(properties[name], value):
+                fitted[name] = value
+        for name in _DESCRIPTIONS:
+            if name in properties and name not in error and self._fits(properties[name], message):
+                fitted[name] = message  # the one human sentence, where the schema has room
+        code = properties.get("error")
+        if code is not None and status == 400 and self._fits(code, "invalid_request"):
+            fitted["error"] = "invalid_request"  # OAuth's word for a malformed request
+        if "validationErrors" in fitted and "validationErrors" not in error:
+            fitted["validationErrors"] = []  # nothing was invalid: none are named
+        return fitted if self._fits(schema, fitted) else None
 
     # --- path parameters -----------------------------------------------------------------
 
@@ -314,11 +358,7 @@ class Answers:
         self, universe: Universe, operation: SpecOperation, kind: Kind, request: Request
     ) -> Answer:
         memory = universe.memory
-        if memory.size >= memory.limit:
-            raise MemoryFull(
-                f"the mock remembers at most {memory.limit:,} created, changed or deleted "
-                "resources; reset it (POST /_mockapi/reset) to start afresh"
-            )
+        _make_room(memory, "", None)  # refused before any work when the memory is full
         chain = self._chain_of_new(universe, kind, request)
         made = len(memory.created.get(kind.name, {}))
         item_id = uuid_from_text(f"{self.seed}:{kind.name}:created:{memory.version}:{made}")
@@ -331,6 +371,7 @@ class Answers:
         stored.update({k: v for k, v in bound.items() if k != kind.id_field})  # where made
         _stamp(kind, stored, request.now_ms, ("createdAt", "updatedAt", "created", "updated"))
         entity.stored = stored
+        _make_room(memory, item_id, stored)
         memory.create(entity)
         return self._documented(universe, operation, request, entity)
 
@@ -374,6 +415,7 @@ class Answers:
         current = self._render(universe, kind, entity, kind.ref)
         changed = self._merged(kind, dict(current), request.body)
         _stamp(kind, changed, request.now_ms, ("updatedAt", "updated"))
+        _make_room(universe.memory, entity.id, changed)
         universe.memory.change(entity, changed)
         return self._documented(universe, operation, request, replace(entity, stored=changed))
 
@@ -487,7 +529,9 @@ class Answers:
         entity: Entity | None = None,
     ) -> Answer:
         """The documented success, its body generated (an item's, when one is given)."""
-        if operation.response is None:
+        if operation.response is None or operation.status in _NO_CONTENT:
+            # Five operations document a JSON body on a 204: HTTP allows none there (RFC
+            # 9110, 15.3.5), and clients refuse to read one.
             return Answer(operation.status)
         if operation.response_type != "application/json":
             return self._file(operation, request)
@@ -534,6 +578,9 @@ class Answers:
         return Answer(status, _dumps(value))
 
 
+_NO_CONTENT = frozenset({204, 304})
+# Fields of a documented error that say in words what went wrong.
+_DESCRIPTIONS = ("error_description", "description", "detail")
 _ROOTS = frozenset({"de.mittwald.v1.customer.Customer", "de.mittwald.v1.project.Server"})
 
 
@@ -576,6 +623,15 @@ def _mentions(item: Any, term: str) -> bool:
     if isinstance(item, dict):
         return any(isinstance(v, str) and term in v.lower() for v in item.values())
     return True
+
+
+def _make_room(memory: Memory, item_id: str, stored: dict[str, Any] | None) -> None:
+    """409 when remembering this would pass one of the memory's bounds."""
+    full = memory.full(item_id, stored)
+    if full is not None:
+        raise MemoryFull(
+            f"the mock remembers at most {full}; reset it (POST /_mockapi/reset) to start afresh"
+        )
 
 
 def _stamp(kind: Kind, stored: dict[str, Any], now_ms: int, names: tuple[str, ...]) -> None:

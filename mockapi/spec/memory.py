@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import orjson
+
 # Where an entity lives: the path parameters of its list and of its ancestors' lists,
 # e.g. (("mysqlDatabaseId", D), ("projectId", P)).
 Chain = tuple[tuple[str, str], ...]
@@ -38,17 +40,34 @@ class Memory:
     changed: dict[str, dict[str, Any]] = field(default_factory=dict)
     deleted: set[str] = field(default_factory=set)
     version: int = 0
-    # Bounds what clients can make the mock remember (each create or change adds a little).
+    # Bounds what clients can make the mock remember: how many items, and how many bytes
+    # they hold (each may keep a whole request body: 100,000 of 64 KiB would be 6 GiB).
     limit: int = 100_000
+    byte_limit: int = 256 * 1024 * 1024
+    # The JSON size of what is kept of each created or changed item, and their sum.
+    sizes: dict[str, int] = field(default_factory=dict)
+    stored_bytes: int = 0
 
     @property
     def size(self) -> int:
         """How many objects are remembered."""
         return sum(len(c) for c in self.created.values()) + len(self.changed) + len(self.deleted)
 
+    def full(self, item_id: str, stored: dict[str, Any] | None) -> str | None:
+        """What keeping `stored` for an item would pass (None: it fits): the number of
+        items, when the item is not remembered yet, or the bytes."""
+        known = item_id in self.sizes or item_id in self.deleted
+        if not known and self.size >= self.limit:
+            return f"{self.limit:,} created, changed or deleted resources"
+        grows = _measure(stored) - self.sizes.get(item_id, 0)
+        if grows > 0 and self.stored_bytes + grows > self.byte_limit:
+            return f"{self.byte_limit:,} bytes of created and changed resources"
+        return None
+
     def create(self, entity: Entity) -> None:
         """Remember a created entity."""
         self.created.setdefault(entity.kind, {})[entity.id] = entity
+        self._keep(entity.id, entity.stored)
         self.version += 1
 
     def change(self, entity: Entity, stored: dict[str, Any]) -> None:
@@ -59,6 +78,7 @@ class Memory:
             made[entity.id] = replace(entity, stored=stored)
         else:
             self.changed[entity.id] = stored
+        self._keep(entity.id, stored)
         self.version += 1
 
     def delete(self, entity: Entity) -> None:
@@ -67,6 +87,7 @@ class Memory:
         if made.pop(entity.id, None) is None:
             self.deleted.add(entity.id)
         self.changed.pop(entity.id, None)
+        self.stored_bytes -= self.sizes.pop(entity.id, 0)
         self.version += 1
 
     def created_items(self, short_names: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
@@ -76,6 +97,11 @@ class Memory:
             for kind, made in self.created.items()
             if made
         }
+
+    def _keep(self, item_id: str, stored: dict[str, Any] | None) -> None:
+        size = _measure(stored)
+        self.stored_bytes += size - self.sizes.get(item_id, 0)
+        self.sizes[item_id] = size
 
     def to_document(self) -> dict[str, Any]:
         """The memory as JSON-ready data (the state file's `resources` section)."""
@@ -123,7 +149,9 @@ class Memory:
             raise ValueError("changed must map ids to objects")
         if not isinstance(deleted, list) or not all(isinstance(v, str) for v in deleted):
             raise ValueError("deleted must be a list of ids")
-        memory.changed.update(changed)
+        for item_id, stored in changed.items():
+            memory.changed[item_id] = stored
+            memory._keep(item_id, stored)
         memory.deleted.update(deleted)
         return memory
 
@@ -135,4 +163,12 @@ class Memory:
             set(self.deleted),
             self.version,
             self.limit,
+            self.byte_limit,
+            dict(self.sizes),
+            self.stored_bytes,
         )
+
+
+def _measure(stored: dict[str, Any] | None) -> int:
+    """The bytes an item's kept state takes, as JSON (a fair measure of its memory)."""
+    return 0 if stored is None else len(orjson.dumps(stored))

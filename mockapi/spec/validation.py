@@ -10,18 +10,23 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
+from email.parser import BytesParser
+from email.policy import HTTP
+from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
-from mockapi.errors import FieldError, UriTooLong, ValidationFailed
+from mockapi.errors import ApiError, FieldError, UriTooLong, ValidationFailed
 from mockapi.ids import UUID, json_type
 from mockapi.numbers import NumberError, parse_integer
 from mockapi.query import MAX_QUERY_LENGTH
 from mockapi.spec.document import Parameter, Schema, SpecDocument, SpecOperation
 
 if TYPE_CHECKING:
+    from jsonschema import FormatChecker
     from jsonschema.exceptions import ValidationError as SchemaError
     from openapi_schema_validator import OAS30Validator
 
@@ -30,6 +35,11 @@ _RFC3339 = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?"
     r"([Zz]|[+-][0-9]{2}:[0-9]{2})"
 )
+# Header parameters OpenAPI says to ignore: the HTTP machinery's own (OAS 3.0, Parameter).
+_IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+_FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
+# The ranges OpenAPI's integer formats name, for parameters without bounds of their own.
+_INTEGER_FORMATS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 _TRUE = ("true", "1")
 _FALSE = ("false", "0")
 MAX_REPORTED = 20
@@ -48,10 +58,27 @@ class InputRules:
     def __init__(self, document: SpecDocument, operation: SpecOperation) -> None:
         self.operation = operation
         self._path = [p for p in operation.parameters if p.location == "path"]
-        self._query = {p.name: p for p in operation.parameters if p.location == "query"}
+        self._query = {
+            p.name: replace(p, schema=_items_resolved(document, p.schema))
+            for p in operation.parameters
+            if p.location == "query"
+        }
         self._order = list(self._query)
+        self._headers = [
+            p
+            for p in operation.parameters
+            if p.location == "header" and p.name.lower() not in _IGNORED_HEADERS
+        ]
+        # The media types an `Accept` header parameter enumerates (the answer's choices).
+        self._offered = [
+            str(kind).lower()
+            for p in operation.parameters
+            if p.location == "header" and p.name.lower() == "accept"
+            for kind in p.schema.get("enum", ())
+        ]
         self._document = document
         self._validator: OAS30Validator | None = None
+        self._form_validator: OAS30Validator | None = None
 
     def check_path(self, params: dict[str, str]) -> None:
         """Path parameters of a documented type and format (a UUID where one is named)."""
@@ -95,6 +122,87 @@ class InputRules:
             raise ValidationFailed(sorted(errors, key=lambda e: self._order.index(e.name)))
         return values
 
+    def check_headers(self, headers: Sequence[tuple[bytes, bytes]]) -> None:
+        """Documented header parameters: the required ones sent, each of its documented form."""
+        if not self._headers:
+            return
+        sent: dict[str, str] = {}
+        for raw_name, raw_value in headers:
+            sent.setdefault(raw_name.decode("latin-1").lower(), raw_value.decode("latin-1"))
+        errors = []
+        for parameter in self._headers:
+            value = sent.get(parameter.name.lower())
+            if value is None:
+                if parameter.required:
+                    errors.append(_required(parameter.name, "header"))
+                continue
+            try:
+                _read_value(parameter.name, value, parameter.schema)
+            except NumberError as error:
+                errors.append(
+                    FieldError(parameter.name, error.kind, str(error), error.context, "header")
+                )
+            except _Refused as refused:
+                kind, message, context = refused.args
+                errors.append(FieldError(parameter.name, kind, message, context, "header"))
+        if errors:
+            raise ValidationFailed(errors)
+
+    def check_acceptable(self, headers: Sequence[tuple[bytes, bytes]]) -> None:
+        """406 when an `Accept` header names none of the media types the operation offers
+        (where it enumerates them: a file as bytes or as base64 text)."""
+        if not self._offered:
+            return
+        sent = [v.decode("latin-1") for k, v in headers if k == b"accept"]
+        if not sent:
+            return  # no Accept header: any type will do (an empty one names none)
+        accept = ",".join(sent).strip()
+        offered = {kind.split(";", 1)[0].strip() for kind in self._offered}
+        ranges = {"*/*", *offered, *(kind.split("/", 1)[0] + "/*" for kind in offered)}
+        for media_range in accept.split(","):
+            if media_range.split(";", 1)[0].strip().lower() in ranges:
+                return
+        shown = ", ".join(self._offered)
+        raise NotAcceptable(f"Accept {accept[:200]!r} names none of the answer's types: {shown}")
+
+    def check_form(self, body: bytes, headers: Sequence[tuple[bytes, bytes]]) -> dict[str, str]:
+        """A form body (multipart or URL-encoded, as documented) read into its fields and
+        checked against the documented schema; the fields (a file part as its text)."""
+        content = self.operation.raw.get("requestBody", {}).get("content", {})
+        documented = [kind for kind in content if kind in _FORMS]
+        if not body:
+            if self.operation.body_required:
+                raise ValidationFailed([FieldError("", "required", _NO_BODY_MESSAGE, {}, "body")])
+            return {}
+        sent = next((v.decode("latin-1") for k, v in headers if k == b"content-type"), "")
+        kind = sent.split(";", 1)[0].strip().lower()
+        if kind not in documented:
+            expected = " or ".join(documented)
+            raise ValidationFailed(
+                [
+                    FieldError(
+                        "",
+                        "contentType",
+                        f"Expected a {expected} body, given: {kind or 'no content type'}",
+                        {"contentType": expected},
+                        "body",
+                    )
+                ]
+            )
+        fields = _multipart(body, sent) if kind == _FORMS[0] else _urlencoded(body)
+        if fields is None:
+            raise ValidationFailed(
+                [FieldError("", "type", f"The body is no readable {kind}", {"type": kind}, "body")]
+            )
+        validator = self._form_validator
+        if validator is None:
+            schema = content[kind].get("schema", {})
+            validator = self._form_validator = schema_validator(self._document, schema)
+        errors = sorted(validator.iter_errors(fields), key=lambda e: list(e.absolute_path))
+        if errors:
+            raise ValidationFailed([_field_error(e) for e in errors[:MAX_REPORTED]])
+        return fields
+
     def check_body(self, body: Any) -> Any:
         """The JSON body valid against the documented schema (ABSENT: none was sent)."""
         if self.operation.body is None:
@@ -117,17 +225,112 @@ class InputRules:
 
 def schema_validator(document: SpecDocument, schema: Schema) -> OAS30Validator:
     """An OpenAPI 3.0 validator of one schema of the document (formats checked)."""
-    # Imported on first use: the validator library costs a tenth of a second to import,
-    # and a read-only session never needs it.
-    from openapi_schema_validator import OAS30Validator, oas30_format_checker
-
     # `#/components/...` resolves against a root that holds the components.
     root = {**schema, "components": document.raw["components"]}
-    return OAS30Validator(root, format_checker=oas30_format_checker)
+    validator: OAS30Validator = _nullable_validator()(root, format_checker=_format_checker())
+    return validator
+
+
+# ajv-formats' "full" e-mail pattern: the API's validation errors are ajv's.
+_EMAIL = re.compile(
+    r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?",
+    re.IGNORECASE,
+)
+
+
+@cache
+def _format_checker() -> FormatChecker:
+    """OpenAPI 3.0's format checks, `email` as the API checks it (jsonschema's only looks
+    for an `@`, so a control character before one would pass)."""
+    # Imported on first use: the validator library costs a tenth of a second to import,
+    # and a read-only session never needs it.
+    from jsonschema import FormatChecker
+    from openapi_schema_validator import oas30_format_checker
+
+    checker = FormatChecker(())
+    checker.checkers = {**oas30_format_checker.checkers}
+
+    def email(value: object) -> bool:
+        return not isinstance(value, str) or _EMAIL.fullmatch(value) is not None
+
+    checker.checkers["email"] = (email, ())
+    return checker
+
+
+@cache
+def _nullable_validator() -> type[OAS30Validator]:
+    """OAS30Validator, and `null` accepted wherever a schema says `nullable: true`.
+
+    The library reads `nullable` only beside a `type` (OAS 3.0.3's letter), but the document
+    writes nullable references as `{"allOf": [{"$ref": ...}], "nullable": true}` (its clients
+    type them `X | null`): a `null` there is accepted too.
+    """
+    from jsonschema.validators import extend
+    from openapi_schema_validator import OAS30Validator
+
+    def nullable(keyword: str) -> Any:
+        inner = OAS30Validator.VALIDATORS[keyword]
+
+        def check(validator: Any, value: Any, instance: Any, schema: Schema) -> Any:
+            if instance is None and schema.get("nullable") is True:
+                return
+            yield from inner(validator, value, instance, schema)
+
+        return check
+
+    keywords = ("allOf", "anyOf", "oneOf", "$ref")
+    extended: type[OAS30Validator] = extend(  # type: ignore[no-untyped-call]
+        OAS30Validator, {keyword: nullable(keyword) for keyword in keywords}
+    )
+    return extended
+
+
+def _multipart(body: bytes, content_type: str) -> dict[str, str] | None:
+    """A multipart/form-data body's fields by name (None: not a multipart body)."""
+    head = b"Content-Type: " + content_type.encode("latin-1", "replace") + b"\r\n\r\n"
+    message = BytesParser(policy=HTTP).parsebytes(head + body)
+    if not message.is_multipart():
+        return None
+    fields: dict[str, str] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if isinstance(name, str) and name not in fields:
+            payload = part.get_payload(decode=True)
+            data = payload if isinstance(payload, bytes) else b""
+            fields[name] = data.decode("utf-8", "replace")
+    return fields
+
+
+def _urlencoded(body: bytes) -> dict[str, str] | None:
+    """A URL-encoded form's fields (the first of each name; None: not text)."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    fields: dict[str, str] = {}
+    for name, value in parse_qsl(text, keep_blank_values=True):
+        fields.setdefault(name, value)
+    return fields
+
+
+class NotAcceptable(ApiError):
+    """406: the client accepts none of the media types the operation answers in."""
+
+    status = 406
+    type = "NotAcceptable"
 
 
 class _Refused(Exception):
     """A query value refused: (kind, message, context)."""
+
+
+def _items_resolved(document: SpecDocument, schema: Schema) -> Schema:
+    """An array parameter's schema with its items' `$ref` followed (an enum of statuses)."""
+    items = schema.get("items")
+    if isinstance(items, dict) and "$ref" in items:
+        return {**schema, "items": document.resolve(items)}
+    return schema
 
 
 def _required(name: str, location: str) -> FieldError:
@@ -156,7 +359,13 @@ def _read_query(parameter: Parameter, raw_values: list[str]) -> Any:
 def _read_value(name: str, value: str, schema: Schema) -> Any:
     kind = schema.get("type", "string")
     if kind == "integer":
-        return parse_integer(value, _bound(schema, "minimum"), _bound(schema, "maximum"))
+        minimum, maximum = _bound(schema, "minimum"), _bound(schema, "maximum")
+        span = _INTEGER_FORMATS.get(str(schema.get("format")))
+        if span is not None:
+            low, high = span
+            minimum = low if minimum is None else max(minimum, low)
+            maximum = high if maximum is None else min(maximum, high)
+        return parse_integer(value, minimum, maximum)
     if kind == "number":
         return _number(value, schema)
     if kind == "boolean":
@@ -248,7 +457,8 @@ def _has_format(value: str, fmt: str) -> bool:
         except ValueError:
             return False
         return len(value) == 10
-    return True  # other formats are not checked in paths and queries (nor by the API)
+    # The others as in bodies (`uri`, `email`; formats the checker does not know pass).
+    return bool(_format_checker().conforms(value, fmt))
 
 
 def _ambiguous(error: SchemaError) -> bool:
