@@ -166,9 +166,10 @@ def create_app(
             "pid": os.getpid(),
         }
 
+    # Routes are taken as built: `include_router` would build each one again.
     if settings.control_api:
-        fastapi.include_router(control_router(settings, state))
-    fastapi.include_router(front_door(CONTROL_PREFIX, settings.control_api))
+        fastapi.router.routes.extend(control_router(settings, state).routes)
+    fastapi.router.routes.extend(front_door(CONTROL_PREFIX, settings.control_api).routes)
     ops = operations()
     if settings.scope is ApiScope.ALL:
         generic = GenericApi(state, load_catalog())

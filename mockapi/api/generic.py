@@ -23,7 +23,7 @@ from mockapi.spec.answers import Answers, Request, Unknown
 from mockapi.spec.catalog import Catalog, Role
 from mockapi.spec.document import SpecOperation
 from mockapi.spec.universe import Roots, Universe
-from mockapi.spec.validation import ABSENT, InputRules
+from mockapi.spec.validation import ABSENT
 from mockapi.spec.values import Values
 from mockapi.state.mock import MockState, roots_of
 
@@ -133,10 +133,11 @@ class GenericApi:
         return fit
 
     def _handler(self, spec: SpecOperation) -> Handler:
-        rules = InputRules(self.catalog.document, spec)
+        catalog = self.catalog
         reads = spec.method == "GET"
 
         def handle(call: Call) -> Reply:
+            rules = catalog.input_rules(spec)
             if spec.successor is not None:
                 # A deprecated alias only points elsewhere; the successor checks the input.
                 answer = self.answers.redirect(spec, call.params)

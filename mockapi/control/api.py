@@ -310,8 +310,8 @@ def control_router(settings: Settings, state: MockState) -> APIRouter:
         state.set_rate_limit(limit.limit, limit.windowSeconds)
         return await rate_limit()
 
-    both = APIRouter()
-    both.include_router(router)
-    both.include_router(console_router(CONTROL_PREFIX, settings, state, check_token))
-    both.include_router(stubs_router(CONTROL_PREFIX, settings, state, check_token))
-    return both
+    # The routes are taken as built: `include_router` would build each one again (FastAPI
+    # reads every endpoint's signature anew), which cost a third of building an app.
+    router.routes.extend(console_router(CONTROL_PREFIX, settings, state, check_token).routes)
+    router.routes.extend(stubs_router(CONTROL_PREFIX, settings, state, check_token).routes)
+    return router
