@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI
@@ -13,6 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Match
+from starlette.types import Receive, Scope, Send
 
 from mockapi.api import operations
 from mockapi.api.bodies import field_errors
@@ -42,10 +44,34 @@ from mockapi.state.mock import MockState
 log = logging.getLogger("mockapi")
 
 
+class Deferred:
+    """An ASGI app built on its first call: building FastAPI's routes is most of the cost of
+    an app, and a test that only calls the API never needs them."""
+
+    def __init__(self, build: Callable[[], FastAPI]) -> None:
+        self._build = build
+        self._app: FastAPI | None = None
+
+    @property
+    def app(self) -> FastAPI:
+        """The app, built now if it was not yet."""
+        if self._app is None:
+            self._app = self._build()
+        return self._app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Hand the call to the app."""
+        await self.app(scope, receive, send)
+
+
 class MockApp(ApiApp):
     """The whole mock: the API answered directly, everything else by FastAPI."""
 
-    fastapi: FastAPI
+    @property
+    def fastapi(self) -> FastAPI:
+        """The app answering everything but the API (control API, console, docs)."""
+        assert isinstance(self.app, Deferred)
+        return self.app.app
 
     @property
     def mock(self) -> MockState:
@@ -142,6 +168,25 @@ def create_app(
     state = MockState(
         settings, dataset if dataset is not None else load_dataset(settings), url, worker
     )
+    ops = operations()
+    if settings.scope is ApiScope.ALL:
+        generic = GenericApi(state, load_catalog())
+        ops += generic.operations((op.method, op.path) for op in ops)
+    access_log = AccessLog(settings.log_format.value == "json") if settings.access_log else None
+    app = MockApp(
+        Deferred(lambda: _inner_app(settings, state, ops)),
+        state,
+        settings,
+        ops,
+        access_log,
+        Cors(settings.cors_origins),
+        (*api_prefixes(ops), DOWNLOAD_PREFIX),
+    )
+    return app
+
+
+def _inner_app(settings: Settings, state: MockState, ops: list[Operation]) -> FastAPI:
+    """FastAPI: the control API, the console, /docs and /openapi.json."""
     # FastAPIOffline serves Swagger UI's assets from its installed package: /docs needs no CDN.
     fastapi = FastAPIOffline(
         redoc_url=None,
@@ -170,24 +215,9 @@ def create_app(
     if settings.control_api:
         fastapi.router.routes.extend(control_router(settings, state).routes)
     fastapi.router.routes.extend(front_door(CONTROL_PREFIX, settings.control_api).routes)
-    ops = operations()
-    if settings.scope is ApiScope.ALL:
-        generic = GenericApi(state, load_catalog())
-        ops += generic.operations((op.method, op.path) for op in ops)
 
     def openapi() -> dict[str, Any]:
         return openapi_document(fastapi, ops, state, settings)
 
     fastapi.openapi = openapi  # type: ignore[method-assign]
-    access_log = AccessLog(settings.log_format.value == "json") if settings.access_log else None
-    app = MockApp(
-        fastapi,
-        state,
-        settings,
-        ops,
-        access_log,
-        Cors(settings.cors_origins),
-        (*api_prefixes(ops), DOWNLOAD_PREFIX),
-    )
-    app.fastapi = fastapi
-    return app
+    return fastapi

@@ -1,5 +1,5 @@
-"""The console in a real headless Chromium (Debian's, driven by Playwright), against a real
-mockapi on a free port with a frozen clock: the click paths a presenter takes.
+"""The console and /docs in a real headless Chromium (Debian's, driven by Playwright),
+against a real mockapi on a free port with a frozen clock: the click paths a presenter takes.
 
 The browser may reach nothing but the mock: any request elsewhere, and any script error,
 fails the test. Waits are on what the page shows (Playwright's `expect` retries until its
@@ -36,11 +36,15 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-pytestmark = pytest.mark.skipif(
-    (CHROMIUM is None or sync_playwright is None) and not os.environ.get("CI"),
-    reason="needs headless Chromium and Playwright (.ci/run installs Debian's chromium; "
-    "pip install '.[test]')",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        (CHROMIUM is None or sync_playwright is None) and not os.environ.get("CI"),
+        reason="needs headless Chromium and Playwright (.ci/run installs Debian's chromium; "
+        "pip install '.[test]')",
+    ),
+    # One worker launches the browser and the server once for the whole module.
+    pytest.mark.xdist_group("browser"),
+]
 PROJECT = "p-kbuygq"
 SYSTEM_SCHEDULE = "b6e2c8a4-1f3d-4c5b-8e7a-9d0f2a4c6e81"
 STARTUP_NOW = "2026-01-30T12:00:00.000Z"
@@ -124,6 +128,30 @@ def open_console(browser: Browser, server: MockServer) -> Iterator[OpenConsole]:
     for context in contexts:
         context.close()
     assert problems == []
+
+
+def test_docs_render_the_operation_offline(browser: Browser, server: MockServer) -> None:
+    # Swagger UI's files come from the package: nothing but the mock is reached.
+    context = browser.new_context()
+    elsewhere: list[str] = []
+
+    def only_the_mock(route: Any) -> None:
+        if route.request.url.startswith(server.url + "/"):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_the_mock)
+    page = context.new_page()
+    page.goto(server.url + "/docs")
+    # Present only once Swagger UI's script has rendered the document.
+    operation = page.locator('[data-path="/v2/projects/{projectId}/backups"]').first
+    expect(operation).to_be_attached(timeout=30_000)
+    expect(page.get_by_text("List Backups belonging to a Project.").first).to_be_attached()
+    assert page.get_by_text("Unable to render this definition").count() == 0
+    context.close()
+    assert elsewhere == []
 
 
 def wait_until_shown(page: Page) -> None:

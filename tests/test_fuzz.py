@@ -10,7 +10,7 @@ each case, so a case never meets what an earlier one deleted.
 
 Counts (calls, non-empty 200s, distinct statuses) are printed in the terminal summary.
 The default budget is small (the README's test command stays short); CI's .ci/run runs a
-long one after it. A long run: MOCKAPI_FUZZ_EXAMPLES=100 pytest -n 0 tests/test_fuzz.py
+long one after it. A long run: MOCKAPI_FUZZ_EXAMPLES=20 pytest -n 0 tests/test_fuzz.py
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from mockapi.data.loading import load_default_dataset
 from mockapi.spec.catalog import load_catalog
 from tests.support import SpecClient, whole_spec
 
-EXAMPLES = int(os.environ.get("MOCKAPI_FUZZ_EXAMPLES", "5"))
+EXAMPLES = int(os.environ.get("MOCKAPI_FUZZ_EXAMPLES", "2"))
 REFUSALS = [400, 401, 403, 404, 405, 406, 409, 415, 422, 428, 429, "5XX"]
 # A long run (its budget given) adds Schemathesis's coverage phase: boundary values, every
 # undeclared method, each required part left out (it costs ~30 s to plan, on each worker).

@@ -202,10 +202,10 @@ def test_every_number_and_text_crossing_the_control_api_is_checked(
 
 def test_refused_tokens_leave_no_state(make_api: Callable[..., SpecClient]) -> None:
     api = make_api(tokens=["good"])
-    for n in range(2000):
-        assert (
-            api.get(LIST, headers={"x-access-token": f"wrong-{n}-" + "x" * 200}).status_code == 401
-        )
+    assert api.get(LIST, headers={"x-access-token": "wrong"}).status_code == 401  # spec-checked
+    for n in range(500):
+        wrong = {"x-access-token": f"wrong-{n}-" + "x" * 200}
+        assert api.client.get(LIST, headers=wrong).status_code == 401
     assert len(api.app.mock.rate_limiter) == 0
 
 
