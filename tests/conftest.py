@@ -152,3 +152,17 @@ def make_api() -> Iterator[Callable[..., SpecClient]]:
 def api(make_api: Callable[..., SpecClient]) -> SpecClient:
     """A spec-checked client over the table dataset with default settings."""
     return make_api()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give each Schemathesis item its operation in its node id.
+
+    Schemathesis names an item `test[GET /v2/...]`, but pytest 9.2 builds node ids from the
+    bare function name, so all 670 of a document shared one id; pytest-xdist tells items
+    apart by id, and under `--dist loadgroup` ran one of them and dropped the rest silently.
+    """
+    for item in items:
+        label = getattr(item, "operation_label", None)
+        node_id = getattr(item, "_id", None)
+        if label and node_id is not None and getattr(node_id, "params", "") is None:
+            item._id = node_id.with_params(label)

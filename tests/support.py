@@ -8,6 +8,7 @@ an error body's `params.traceId`), and every error must be JSON with `type` and 
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -26,6 +27,13 @@ WHOLE_PATH = Path(__file__).parent.parent / "mockapi" / "spec" / "mittwald-v2-op
 TOKEN = {"x-access-token": "test-token"}
 TRACE_ID = re.compile(r"[0-9a-f]{16}")
 API_PREFIXES = ("/v2/", "/v2-experimental/", "/experimental-v2/")
+
+
+def child_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment of a mockapi the tests start: the test run's own `MOCKAPI_*` variables
+    (CI's budgets, `MOCKAPI_FUZZ_EXAMPLES`...) stay out, or mockapi would warn about them."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOCKAPI_")}
+    return {**env, **(extra or {})}
 
 
 def merged_spec() -> dict[str, Any]:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from mockapi.cli import main
+from tests.support import child_env
 
 MOCKAPI = [str(Path(sys.executable).parent / "mockapi")]
 
@@ -42,7 +43,7 @@ def run(args: list[str], env: dict[str, str] | None = None) -> subprocess.Comple
         capture_output=True,
         text=True,
         timeout=60,
-        env={**os.environ, **(env or {})},
+        env=child_env(env),
     )
 
 

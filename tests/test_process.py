@@ -22,7 +22,7 @@ import httpx2
 import pytest
 
 from mockapi.settings import Settings
-from tests.support import check_answer
+from tests.support import check_answer, child_env
 
 MOCKAPI = [str(Path(sys.executable).parent / "mockapi")]
 READY = re.compile(
@@ -58,7 +58,7 @@ def start(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, **(env or {})},
+        env=child_env(env),
         start_new_session=True,
     )
     assert process.stdout is not None
@@ -145,7 +145,7 @@ def test_python_dash_m_and_environment_variables(tmp_path: Path, running: list[R
         stderr=subprocess.PIPE,
         text=True,
         env={
-            **os.environ,
+            **child_env(),
             "MOCKAPI_PORT": "0",
             "MOCKAPI_SEED": "3",
             "MOCKAPI_PROJECTS": "2",
@@ -211,6 +211,7 @@ def test_invalid_fixture_stops_startup_and_serves_nothing(tmp_path: Path) -> Non
         capture_output=True,
         text=True,
         timeout=30,
+        env=child_env(),
     )
     assert result.returncode == 2
     assert result.stdout == ""

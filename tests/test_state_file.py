@@ -25,7 +25,7 @@ from mockapi import MockServer, Settings
 from mockapi.backups.clock import DEFAULT_NOW, ClockMode
 from mockapi.data.statefile import StateFileError, read_state, write_atomically
 from mockapi.timestamps import format_timestamp
-from tests.support import check_answer
+from tests.support import check_answer, child_env
 from tests.test_process import MOCKAPI, Running, running, start, wait_for
 
 __all__ = ["running"]  # the process fixture, shared with test_process
@@ -267,6 +267,7 @@ def test_a_file_mockapi_cannot_use_stops_startup_with_one_line_naming_it(
         capture_output=True,
         text=True,
         timeout=60,
+        env=child_env(),
     )
     assert done.returncode == 2
     assert done.stdout == ""  # no ready line: nothing served
