@@ -608,3 +608,14 @@ def test_a_bad_fixture_resource_stops_startup_naming_file_item_and_field(tmp_pat
     )
     assert run.returncode == 2
     assert f"{fixture}: resource database.MySqlDatabase item 0 (id {SEEDED}): field" in run.stderr
+
+
+def test_domain_suggestions_are_made_of_the_prompt_as_many_as_asked(whole: SpecClient) -> None:
+    # The document says it in prose: "Suggest a list of domains based on a prompt".
+    url = "/v2/domain-suggestions?prompt=B%C3%A4ckerei%20M%C3%BCller"
+    domains = whole.get(url, headers=TOKEN).json()["domains"]
+    assert len(domains) == 6  # domainCount's default
+    assert all(d.startswith("baeckerei-mueller") for d in domains), domains
+    asked = whole.get(url + "&domainCount=3&tlds=de&tlds=at", headers=TOKEN).json()["domains"]
+    assert len(asked) == 3 and {d.rsplit(".", 1)[1] for d in asked} == {"de", "at"}
+    assert len(set(asked)) == 3

@@ -24,6 +24,7 @@ from mockapi.spec.catalog import PROJECT, PROJECT_KINDS, Catalog, Kind, Placemen
 from mockapi.spec.coherence import FIXES
 from mockapi.spec.document import Schema, SpecOperation
 from mockapi.spec.memory import Chain, Entity, Memory
+from mockapi.spec.prose import ANSWERS as PROSE
 from mockapi.spec.universe import Universe
 from mockapi.spec.validation import schema_validator
 from mockapi.spec.values import Context, Values
@@ -104,6 +105,9 @@ class Answers:
         kind = placement.kind
         if kind is not None and kind.name in PROJECT_KINDS and placement.role is Role.LIST:
             return self._served_projects(universe, operation, request)
+        told = PROSE.get(operation.operation_id)
+        if told is not None:
+            return self._json(operation.status, told(request.query))
         if kind is None or kind.name in PROJECT_KINDS:
             if operation.method == "GET" and _array_of(operation.response) is not None:
                 return self._plain_list(universe, operation, request)
