@@ -7,6 +7,7 @@ errors whose items carry the bare field name and JSON-schema keyword types.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -67,6 +68,18 @@ class FieldError:
             "path": self.path(prefixed),
             "context": self.context,
         }
+
+
+def js_path(parts: Iterable[Any]) -> str:
+    """('a', 0, 'b') as 'a[0].b': a field's `path`, in the spec's JavaScript property access
+    notation."""
+    path = ""
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
 
 
 class ValidationFailed(ApiError):

@@ -15,7 +15,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Val
 from pydantic import Field as _Field
 
 from mockapi.backups.lifecycle import check_cron, check_ttl
-from mockapi.errors import FieldError, InvalidValue, ValidationFailed
+from mockapi.errors import FieldError, InvalidValue, ValidationFailed, js_path
 from mockapi.ids import UUID, json_type
 
 _RFC3339 = re.compile(
@@ -227,7 +227,7 @@ def field_errors(details: Iterable[Mapping[str, Any]], location: str) -> list[Fi
     errors = []
     for detail in details:
         loc: Sequence[Any] = [p for p in detail["loc"] if p != location]
-        name = _js_path(loc)
+        name = js_path(loc)
         kind, message, context = _describe(detail, name)
         errors.append(FieldError(name, kind, message, context, location))
     return errors
@@ -262,14 +262,3 @@ def _describe(detail: Mapping[str, Any], name: str) -> tuple[str, str, dict[str,
         return "minItems", f"Array must have at least {limit} items", {"limit": limit}
     message = str(detail.get("msg", "invalid value")).removeprefix("Value error, ")
     return "invalid", message, {}
-
-
-def _js_path(loc: Sequence[Any]) -> str:
-    """('a', 0, 'b') as 'a[0].b': the spec's JavaScript property access notation."""
-    path = ""
-    for part in loc:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        else:
-            path += f".{part}" if path else str(part)
-    return path

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from email.parser import BytesParser
@@ -19,7 +19,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
-from mockapi.errors import ApiError, FieldError, UriTooLong, ValidationFailed
+from mockapi.errors import ApiError, FieldError, UriTooLong, ValidationFailed, js_path
 from mockapi.ids import UUID, json_type
 from mockapi.numbers import NumberError, parse_integer
 from mockapi.query import MAX_QUERY_LENGTH
@@ -470,7 +470,7 @@ def _ambiguous(error: SchemaError) -> bool:
 
 def _field_error(error: SchemaError) -> FieldError:
     """One schema error as the API's validation error item."""
-    path = _js_path(error.absolute_path)
+    path = js_path(error.absolute_path)
     keyword = str(error.validator)
     value: Any = error.validator_value
     if keyword == "required":
@@ -523,14 +523,3 @@ def _field_error(error: SchemaError) -> FieldError:
             context = {"pattern": str(value)}
         return FieldError(path, keyword, messages[keyword], context, "body")
     return FieldError(path, keyword, error.message[:300], {}, "body")
-
-
-def _js_path(parts: Iterable[Any]) -> str:
-    """('a', 0, 'b') as 'a[0].b': the spec's JavaScript property access notation."""
-    path = ""
-    for part in parts:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        else:
-            path += f".{part}" if path else str(part)
-    return path
