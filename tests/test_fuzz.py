@@ -20,7 +20,7 @@ import json
 import os
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -276,41 +276,29 @@ TEMPLATES = [
     )
     for path in WHOLE["paths"]
 ]
+
+
+def operation_ids(where: Callable[[str, dict[str, Any]], bool]) -> set[str]:
+    """The operationIds of the document's operations (path, operation) for which `where` holds."""
+    return {
+        operation["operationId"]
+        for path, methods in WHOLE["paths"].items()
+        for operation in methods.values()
+        if isinstance(operation, dict) and "operationId" in operation and where(path, operation)
+    }
+
+
 # Six operations document neither a 400 nor a default answer, yet take input that can be
 # wrong (a required body, a path id): mockapi refuses bad input there with the API's 400.
-NO_400 = {
-    operation["operationId"]
-    for methods in WHOLE["paths"].values()
-    for operation in methods.values()
-    if isinstance(operation, dict)
-    and "operationId" in operation
-    and not {"400", "default"} & set(operation["responses"])
-}
-
-
+NO_400 = operation_ids(lambda _, op: not {"400", "default"} & set(op["responses"]))
 # Two operations (a customer's avatar) document neither 403 nor 404 nor a default: an
 # unknown customer there still gets the API's 403 (docs/all-operations.md, unknown ids).
-NO_REFUSAL = {
-    operation["operationId"]
-    for path, methods in WHOLE["paths"].items()
-    if "{" in path
-    for operation in methods.values()
-    if isinstance(operation, dict)
-    and "operationId" in operation
-    and not {"403", "404", "default"} & set(operation["responses"])
-}
-
-
+NO_REFUSAL = operation_ids(
+    lambda path, op: "{" in path and not {"403", "404", "default"} & set(op["responses"])
+)
 # Five operations document a JSON body on a 204, which HTTP forbids (RFC 9110, 15.3.5): the
 # answer has none (a body there breaks clients: urllib3 refuses to read it).
-BODY_ON_204 = {
-    operation["operationId"]
-    for methods in WHOLE["paths"].values()
-    for operation in methods.values()
-    if isinstance(operation, dict)
-    and "operationId" in operation
-    and (operation["responses"].get("204") or {}).get("content")
-}
+BODY_ON_204 = operation_ids(lambda _, op: bool((op["responses"].get("204") or {}).get("content")))
 
 
 def methods_of(path: str) -> set[str]:
