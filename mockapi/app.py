@@ -153,7 +153,7 @@ def _error_handlers(prefixed: bool) -> dict[Any, Any]:
 def api_prefixes(ops: list[Operation]) -> tuple[str, ...]:
     """The first path segments the API's operations live under: `/v2/`, and the document's
     `/experimental-v2/` and `/v2-experimental/`."""
-    documented = ("/" + op.path.split("/")[1] + "/" for op in ops)
+    documented = {"/" + op.path[1:].partition("/")[0] + "/" for op in ops}
     return tuple(sorted({API_PREFIX, *documented} - {CONTROL_PREFIX + "/"}))
 
 

@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -99,14 +100,19 @@ class Operation:
     fit_error: Callable[[int, bytes], bytes | None] | None = None
 
 
-def route_table(operations: list[Operation]) -> RouteTable[Operation]:
-    """Paths to operations; the first operation of a path and method wins, and every GET
-    answers HEAD too."""
-    table: RouteTable[Operation] = RouteTable()
-    for operation in operations:
-        table.add(operation.path, operation.method, operation)
-        if operation.method == "GET":
-            table.add(operation.path, "HEAD", operation)
+@lru_cache(maxsize=16)
+def route_table(routes: tuple[tuple[str, str], ...]) -> RouteTable[int]:
+    """Each (method, path) routed to its index; the first of a pair wins, and every GET
+    answers HEAD too.
+
+    Shared by every app serving the same operations: building a table of 670 templates
+    costs more than the rest of an app, and a test suite builds an app per test.
+    """
+    table: RouteTable[int] = RouteTable()
+    for index, (method, path) in enumerate(routes):
+        table.add(path, method, index)
+        if method == "GET":
+            table.add(path, "HEAD", index)
     return table
 
 
@@ -130,7 +136,8 @@ class ApiApp:
         self.app = app
         self.cors = cors
         self.state = state
-        self.router = route_table(operations)
+        self.operations = tuple(operations)
+        self.router = route_table(tuple((op.method, op.path) for op in operations))
         self.prefixes = prefixes
         self.config = ApiConfig.of(settings)
         self.authenticator = Authenticator(settings.auth, settings.tokens)
@@ -205,7 +212,8 @@ class ApiApp:
         operation: Operation | None = None
         try:
             found = self.router.match(scope["path"], method)
-            operation = found.methods.get(method) if found is not None else None
+            index = found.methods.get(method) if found is not None else None
+            operation = self.operations[index] if index is not None else None
             if operation is not None:
                 scope["mockapi.operation"] = operation.operation_id
             if state.stubs:

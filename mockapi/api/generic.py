@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 
 import orjson
 
@@ -96,31 +98,21 @@ class GenericApi:
     def operations(self, taken: Iterable[tuple[str, str]]) -> list[Operation]:
         """An Operation for each document operation whose (method, path) is not taken."""
         skip = set(taken)
-        found = []
-        for spec in self.catalog.document.operations:
-            if (spec.method, spec.path) in skip:
-                continue
-            placement = self.catalog.placement(spec)
-            kind = placement.kind
-            remembers = kind is not None and (
-                (placement.role is Role.CREATE and kind.remembers)
-                or (placement.role in (Role.UPDATE, Role.DELETE) and bool(kind.lists))
+        return [
+            Operation(
+                spec.operation_id,
+                spec.method,
+                spec.path,
+                self._handler(spec),
+                writes=route.writes,
+                reads_body=route.reads_body,
+                authenticated=spec.authenticated,
+                raw_body=route.raw_body,
+                fit_error=self._fitter(spec),
             )
-            found.append(
-                Operation(
-                    spec.operation_id,
-                    spec.method,
-                    spec.path,
-                    self._handler(spec),
-                    writes=remembers,
-                    # A deprecated alias only points elsewhere: its body is the successor's.
-                    reads_body=bool(spec.body_types) and spec.successor is None,
-                    authenticated=spec.authenticated,
-                    raw_body=bool(spec.body_types) and spec.body is None,
-                    fit_error=self._fitter(spec),
-                )
-            )
-        return found
+            for route in _routes(self.catalog)
+            if ((spec := route.spec).method, spec.path) not in skip
+        ]
 
     def _fitter(self, spec: SpecOperation) -> Callable[[int, bytes], bytes | None]:
         answers = self.answers
@@ -203,3 +195,36 @@ class GenericApi:
             self._universe = Universe(self.catalog, self.answers.seed, self._roots, state.memory)
             self._universe_key = key
         return self._universe
+
+
+@dataclass(frozen=True, slots=True)
+class _Route:
+    """What the catalog says of an operation, the same for every app."""
+
+    spec: SpecOperation
+    writes: bool
+    reads_body: bool
+    raw_body: bool
+
+
+@lru_cache(maxsize=4)
+def _routes(catalog: Catalog) -> tuple[_Route, ...]:
+    """Each document operation with its flags, worked out once per catalog (not per app)."""
+    routes = []
+    for spec in catalog.document.operations:
+        placement = catalog.placement(spec)
+        kind = placement.kind
+        writes = kind is not None and (
+            (placement.role is Role.CREATE and kind.remembers)
+            or (placement.role in (Role.UPDATE, Role.DELETE) and bool(kind.lists))
+        )
+        routes.append(
+            _Route(
+                spec,
+                writes,
+                # A deprecated alias only points elsewhere: its body is the successor's.
+                reads_body=bool(spec.body_types) and spec.successor is None,
+                raw_body=bool(spec.body_types) and spec.body is None,
+            )
+        )
+    return tuple(routes)
