@@ -239,6 +239,9 @@ class Settings(BaseSettings):
     journal_size: Annotated[int, IntegerRange(0, 1_000_000, text=True)] = Field(
         1000, description="Requests kept in the journal; the oldest are dropped."
     )
+    console_poll_ms: Annotated[int, IntegerRange(100, 60_000, text=True)] = Field(
+        1000, description="Milliseconds between the console's looks at what changed."
+    )
     faults: Annotated[list[FaultRule], NoDecode] = Field(
         default_factory=list,
         description='Fault rules as a JSON array, e.g. [{"status": 503, "probability": 0.1}].',

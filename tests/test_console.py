@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from mockapi import Settings
 from mockapi.control.console import Pulse, wants_html
 from tests.support import SpecClient
 
@@ -159,6 +160,19 @@ def test_the_page_says_which_tokens_to_ask_for_and_never_holds_one(
     assert {key: given[key] for key in config} == config
     page = api.client.get("/_mockapi/console").text
     assert "secret" not in page
+
+
+@pytest.mark.parametrize(("given", "poll_ms"), [({}, 1000), ({"console_poll_ms": 200}, 200)])
+def test_the_page_polls_as_often_as_the_setting_says(
+    make_api: Callable[..., SpecClient], given: dict[str, Any], poll_ms: int
+) -> None:
+    assert page_config(make_api(**given))["pollMs"] == poll_ms
+
+
+@pytest.mark.parametrize("poll_ms", ["99", "60001", "0.5"])
+def test_a_poll_interval_out_of_range_is_refused_naming_the_setting(poll_ms: str) -> None:
+    with pytest.raises(ValueError, match="console_poll_ms"):
+        Settings.from_environment({"MOCKAPI_CONSOLE_POLL_MS": poll_ms})
 
 
 def test_the_consoles_calls_need_the_control_token_its_page_does_not(

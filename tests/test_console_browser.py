@@ -63,8 +63,9 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[MockServer]:
-    """The default dataset on a frozen clock, on a free port."""
-    with MockServer(Settings()) as running:
+    """The default dataset on a frozen clock, on a free port; the console looks five times a
+    second, so each wait for a change is short."""
+    with MockServer(Settings(console_poll_ms=200)) as running:
         yield running
 
 
@@ -430,7 +431,9 @@ def test_times_show_in_the_browsers_zone_with_utc_on_hover(open_console: OpenCon
 
 
 def test_the_console_asks_for_the_tokens_the_server_wants(open_console: OpenConsole) -> None:
-    with MockServer(Settings(tokens=["api-secret"], control_token="ctl-secret")) as guarded:
+    with MockServer(
+        Settings(tokens=["api-secret"], control_token="ctl-secret", console_poll_ms=200)
+    ) as guarded:
         page = open_console(on=guarded, ready=False)
         dialog = page.get_by_role("dialog", name="Tokens")
         expect(dialog).to_be_visible()

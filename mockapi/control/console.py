@@ -3,7 +3,7 @@ the two read-only calls it needs beside the API and the control API.
 
 The page changes nothing itself: every action goes through the API (/v2/...) or the control
 API, as any client's would. What it needs from here is the pulse, which says in one small
-answer what changed since the last look (the page polls it once a second and fetches only
+answer what changed since the last look (the page polls it once a second by default and fetches only
 what changed), and the schedules' next runs, which no API call tells.
 """
 
@@ -79,7 +79,7 @@ def page_config(settings: Settings, state: MockState) -> dict[str, Any]:
         "apiAuth": settings.auth.value,
         "controlToken": settings.control_token is not None,
         "readOnly": state.read_only,
-        "pollMs": 1000,
+        "pollMs": settings.console_poll_ms,
     }
 
 
