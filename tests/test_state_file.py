@@ -352,6 +352,10 @@ def test_kill_9_at_random_moments_of_busy_writing_never_leaves_a_broken_file(
     for attempt in range(KILL_ROUNDS):
         server = serve(state, tmp_path, *size)
         running.append(server)
+        if attempt == 0:
+            # A file on disk first, so that every kill can meet one being replaced (on a
+            # loaded machine the first write may otherwise not end before the kill).
+            wait_for(state.exists, "the first write")
         with httpx2.Client(base_url=server.url, headers=TOKEN) as client:
             deadline = time.monotonic() + 0.5 + attempt * 0.23
             while time.monotonic() < deadline:
