@@ -49,8 +49,9 @@ from tests.support import SpecClient, whole_spec
 
 EXAMPLES = int(os.environ.get("MOCKAPI_FUZZ_EXAMPLES", "2"))
 REFUSALS = [400, 401, 403, 404, 405, 406, 409, 415, 422, 428, 429, "5XX"]
-# A long run (its budget given) adds Schemathesis's coverage phase: boundary values, every
-# undeclared method, each required part left out (it costs ~30 s to plan, on each worker).
+# A long run (its budget given) adds Schemathesis's coverage phase (boundary values, every
+# undeclared method, each required part left out: ~30 s to plan, on each worker) and its
+# examples phase (the document's own examples: planned while collecting, ~2 s on each worker).
 COVERAGE = "MOCKAPI_FUZZ_EXAMPLES" in os.environ
 TOKEN = {"x-access-token": "fuzz"}
 Case = schemathesis.Case[Any]
@@ -150,7 +151,7 @@ def config(examples: int) -> SchemathesisConfig:
                 # The token is ours to send; auth behaviour has its own tests.
                 "with-security-parameters": False,
             },
-            "phases": {"coverage": {"enabled": COVERAGE}},
+            "phases": {"coverage": {"enabled": COVERAGE}, "examples": {"enabled": COVERAGE}},
             # A body over the server's cap (413) or a query past its length (414) is refused
             # before it is read, whatever it holds: that is a refusal too.
             "checks": {
