@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from _pytest.nodeid import NodeId
 from fastapi.testclient import TestClient
 from hypothesis import settings
 
@@ -154,15 +155,32 @@ def api(make_api: Callable[..., SpecClient]) -> SpecClient:
     return make_api()
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Give each Schemathesis item its operation in its node id.
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Give each Schemathesis item its operation in its node id, and each `xdist_group`
+    item its group, in the node ids pytest 9.2 reads.
 
     Schemathesis names an item `test[GET /v2/...]`, but pytest 9.2 builds node ids from the
     bare function name, so all 670 of a document shared one id; pytest-xdist tells items
     apart by id, and under `--dist loadgroup` ran one of them and dropped the rest silently.
+    pytest-xdist (3.8) marks a group by setting `item._nodeid`, which pytest 9.2 no longer
+    reads: the groups were split over the workers, and each started the browser, the fuzz's
+    app and the official clients' tools once more. The `@group` suffix goes into `_id` here.
     """
+    grouping = bool(config.getvalue("loadgroup")) if hasattr(config.option, "loadgroup") else False
     for item in items:
         label = getattr(item, "operation_label", None)
         node_id = getattr(item, "_id", None)
-        if label and node_id is not None and getattr(node_id, "params", "") is None:
-            item._id = node_id.with_params(label)
+        if node_id is None:
+            continue
+        if label and getattr(node_id, "params", "") is None:
+            item._id = node_id = node_id.with_params(label)
+        groups = sorted({_group_name(mark) for mark in item.iter_markers("xdist_group")})
+        suffix = "@" + "_".join(groups)
+        if grouping and groups and not str(node_id).endswith(suffix):
+            item._id = NodeId.parse(str(node_id) + suffix)
+
+
+def _group_name(mark: pytest.Mark) -> str:
+    """An `xdist_group` mark's name, as pytest-xdist reads it."""
+    return str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
