@@ -7,14 +7,13 @@ from typing import Any
 
 import pytest
 from _pytest.nodeid import NodeId
-from fastapi.testclient import TestClient
 from hypothesis import settings
 
 from mockapi import Dataset, Settings, create_app
 from mockapi.backups.dataset import combine
 from mockapi.data.fixtures import parse_document
 from mockapi.query import _backup_query_cached
-from tests.support import SpecClient, backup_id
+from tests.support import InlineClient, SpecClient, backup_id
 
 pytest_plugins = ["pytester"]
 
@@ -132,7 +131,7 @@ def _parse_every_query_afresh() -> None:
 def make_api() -> Iterator[Callable[..., SpecClient]]:
     """Build a spec-checked client: over the table dataset, a given one, or (None) the data
     the settings ask for."""
-    clients: list[TestClient] = []
+    clients: list[InlineClient] = []
 
     def build(dataset: Dataset | str | None = "table", **settings: Any) -> SpecClient:
         chosen = table_dataset() if dataset == "table" else dataset
@@ -140,7 +139,7 @@ def make_api() -> Iterator[Callable[..., SpecClient]]:
         # Tests run on a frozen clock unless they ask for a running one.
         settings.setdefault("clock", "frozen")
         app = create_app(Settings(**settings), chosen)
-        client = TestClient(app)
+        client = InlineClient(app)
         clients.append(client)
         return SpecClient(client)
 

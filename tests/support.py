@@ -7,14 +7,17 @@ an error body's `params.traceId`), and every error must be JSON with `type` and 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
+import httpx2
 from openapi_core import Config, OpenAPI
 from openapi_core.templating.paths.exceptions import OperationNotFound, PathNotFound
 from openapi_core.testing import MockRequest, MockResponse
@@ -163,6 +166,89 @@ def check_file_answer(method: str, path: str, status: int, content_type: str) ->
     documented = operation["responses"][str(status)].get("content", {})
     kind = content_type.split(";")[0]
     assert any(k.split(";")[0] == kind for k in documented), (content_type, list(documented))
+
+
+class InlineTransport(httpx2.BaseTransport):
+    """Calls an ASGI app on the calling thread's own event loop, kept for the next request.
+
+    What Starlette's TestClient does, without handing each request to an event loop started
+    in another thread for it: 0.13 ms a request instead of 2.7 (the suite makes ~10,000).
+    The app must have finished sending when its call returns; a disconnect is only reported
+    once the answer is complete, as TestClient does.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self._local = threading.local()
+        self._loops: list[asyncio.AbstractEventLoop] = []
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        """Answer one request by calling the app."""
+        loop = getattr(self._local, "loop", None)
+        if loop is None:
+            loop = self._local.loop = asyncio.new_event_loop()
+            self._loops.append(loop)
+        status, headers, body = loop.run_until_complete(self._call(request))
+        return httpx2.Response(status, headers=headers, content=body, request=request)
+
+    async def _call(self, request: httpx2.Request) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        url = request.url
+        headers = [(k.lower(), v) for k, v in request.headers.raw]
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": request.method,
+            "path": unquote(url.path),
+            "raw_path": url.raw_path.split(b"?", 1)[0],
+            "root_path": "",
+            "scheme": url.scheme,
+            "query_string": url.query,
+            "headers": headers,
+            "client": ("testclient", 50000),
+            "server": (url.host, url.port or 80),
+            "extensions": {},
+            "state": {},
+        }
+        body = request.read()
+        sent = False
+        done = asyncio.Event()
+        start: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def receive() -> dict[str, Any]:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            await done.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(bytes(message.get("body", b"")))
+                if not message.get("more_body", False):
+                    done.set()
+
+        await self.app(scope, receive, send)
+        done.set()
+        return start["status"], list(start.get("headers", [])), b"".join(chunks)
+
+    def close(self) -> None:
+        """Close this transport's event loops."""
+        for loop in self._loops:
+            loop.close()
+        self._loops.clear()
+
+
+class InlineClient(httpx2.Client):
+    """A synchronous client on an ASGI app through `InlineTransport`; `.app` is the app."""
+
+    def __init__(self, app: Any, **kwargs: Any) -> None:
+        super().__init__(transport=InlineTransport(app), base_url="http://testserver", **kwargs)
+        self.app = app
 
 
 class SpecClient:
