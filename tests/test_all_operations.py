@@ -14,12 +14,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from starlette.testclient import TestClient
 
 from mockapi import Settings, create_app
 from mockapi.spec.document import load_document
 from mockapi.spec.values import Context, Values
-from tests.support import OFFICIAL_DICT, WHOLE_DICT, SpecClient
+from tests.support import OFFICIAL_DICT, WHOLE_DICT, InlineClient, SpecClient
 
 TOKEN = {"x-access-token": "sweep"}
 FIRST = "3f1a5d2e-8c4b-4e7a-9b61-2d0c7e5f4a13"  # p-kbuygq, the default dataset's first project
@@ -284,9 +283,9 @@ def form_for(content: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def sweep_app() -> Iterator[TestClient]:
+def sweep_app() -> Iterator[InlineClient]:
     """One app for the sweep: default dataset, frozen clock; reset before each call."""
-    with TestClient(create_app(Settings(clock="frozen")), follow_redirects=False) as client:
+    with InlineClient(create_app(Settings(clock="frozen")), follow_redirects=False) as client:
         yield client
 
 
@@ -294,7 +293,7 @@ def _success(operation: dict[str, Any]) -> set[int]:
     return {int(code) for code in operation["responses"] if code[0] in "23"}
 
 
-def test_every_operation_answers_its_documented_success(sweep_app: TestClient) -> None:
+def test_every_operation_answers_its_documented_success(sweep_app: InlineClient) -> None:
     client = SpecClient(sweep_app)
     harvest = Harvest(client)
     values = VALUES

@@ -11,14 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from starlette.testclient import TestClient
 
 from mockapi import MockServer, Settings, create_app
 from mockapi.backups.clock import DEFAULT_NOW
 from mockapi.backups.lifecycle import runs_between
 from mockapi.data.loading import load_default_dataset
 from mockapi.timestamps import parse_ms as ms
-from tests.support import SpecClient
+from tests.support import InlineClient, SpecClient
 
 
 def parse(text: str) -> datetime:
@@ -65,8 +64,8 @@ def test_now_now_starts_the_clock_at_the_current_time(make_api: Callable[..., Sp
 
 
 def test_fixture_files_keep_their_dates_whatever_now_says() -> None:
-    api = SpecClient(TestClient(create_app(Settings(fixtures=[PLAIN], now="today"))))
-    document = api.control("GET", "data").json()
+    with InlineClient(create_app(Settings(fixtures=[PLAIN], now="today"))) as client:
+        document = SpecClient(client).control("GET", "data").json()
     assert max(b["requestedAt"] for b in document["backups"]).startswith("2026-01-30")
 
 

@@ -15,13 +15,12 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import pytest
-from starlette.testclient import TestClient
 
 from mockapi import Settings, create_app
 from mockapi.backups.dataset import Dataset, combine
 from mockapi.data.generate import GenerationOptions, generate
 from mockapi.timestamps import format_epoch_ms
-from tests.support import SpecClient, pagination
+from tests.support import InlineClient, SpecClient, pagination
 
 SETTINGS = Settings(clock="frozen", access_log=False)
 GENERATED = generate(
@@ -78,7 +77,7 @@ def expected(query: str) -> list[str]:
 @pytest.fixture(scope="module")
 def api() -> Iterator[SpecClient]:
     """A spec-checked client over the dataset, on a frozen clock."""
-    with TestClient(create_app(SETTINGS, DATASET)) as client:
+    with InlineClient(create_app(SETTINGS, DATASET)) as client:
         yield SpecClient(client)
 
 

@@ -28,10 +28,9 @@ import orjson
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from starlette.testclient import TestClient
 
 from mockapi import Dataset, Settings, create_app
-from tests.support import check_answer, pagination
+from tests.support import InlineClient, check_answer, pagination
 
 _MUTATION = settings.get_current_profile_name() == "mutation"
 EXAMPLES = int(
@@ -273,14 +272,14 @@ ABSENT = Scenario(
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
+def client() -> Iterator[InlineClient]:
     """One app for the module; each example replaces its data over the control API."""
     app = create_app(Settings(clock="frozen", access_log=False), Dataset())
-    with TestClient(app) as test_client:
+    with InlineClient(app) as test_client:
         yield test_client
 
 
-def serve(client: TestClient, data: tuple[dict[str, Any], ...]) -> None:
+def serve(client: InlineClient, data: tuple[dict[str, Any], ...]) -> None:
     """Replace the served data with this dataset and its two projects."""
     document = {
         "projects": [{"id": uuid, "shortId": short} for uuid, short in PROJECTS.items()],
@@ -299,7 +298,7 @@ def serve(client: TestClient, data: tuple[dict[str, Any], ...]) -> None:
 @example(scenario=TIES)
 @example(scenario=SEAM)
 @example(scenario=ABSENT)
-def test_every_list_answer_equals_the_reference(client: TestClient, scenario: Scenario) -> None:
+def test_every_list_answer_equals_the_reference(client: InlineClient, scenario: Scenario) -> None:
     serve(client, scenario.backups)
     for sent, project, query in scenario.queries:
         url = f"/v2/projects/{sent}/backups?{urlencode(query)}"

@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -26,7 +25,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from mockapi import Settings, create_app
 from mockapi.backups.dataset import combine
 from mockapi.data.fixtures import parse_document
-from tests.support import SpecClient
+from tests.support import InlineClient, SpecClient
 
 SECOND = 1000
 MINUTE = 60 * SECOND
@@ -260,7 +259,7 @@ class BackupApiMachine(RuleBasedStateMachine):
             ),
             combine([dataset]),
         )
-        self.client = TestClient(app)
+        self.client = InlineClient(app)
         self.api = SpecClient(self.client)
         self.now = START
         self.backups = loaded_backups()
