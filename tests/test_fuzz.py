@@ -40,14 +40,13 @@ from schemathesis.checks import (
 )
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.parameters import ParameterLocation
-from starlette.testclient import TestClient
 
 from mockapi import Settings, create_app
 from mockapi.backups.dataset import combine
 from mockapi.data.generate import GenerationOptions, generate
 from mockapi.data.loading import load_default_dataset
 from mockapi.spec.catalog import load_catalog
-from tests.support import WHOLE_DICT, SpecClient, whole_spec
+from tests.support import WHOLE_DICT, InlineClient, SpecClient, whole_spec
 
 EXAMPLES = int(os.environ.get("MOCKAPI_FUZZ_EXAMPLES", "2"))
 REFUSALS = [400, 401, 403, 404, 405, 406, 409, 415, 422, 428, 429, "5XX"]
@@ -79,7 +78,7 @@ ALIASES = {
 }
 
 
-def harvest(client: TestClient) -> dict[str, list[str]]:
+def harvest(client: InlineClient) -> dict[str, list[str]]:
     """Ids by path parameter name, found as a client finds them: in the served lists
     (projects first, then the lists their ids open, then the lists those open)."""
     served = client.get("/_mockapi/data").json()  # the served data as a fixture document
@@ -126,7 +125,7 @@ def harvest(client: TestClient) -> dict[str, list[str]]:
     return {name: ids for name, ids in found.items() if ids}
 
 
-with TestClient(APP) as _client:
+with InlineClient(APP) as _client:
     SERVED = harvest(_client)
 
 # Values the spec's prose rules accept (relative to the frozen clock's start).
@@ -523,7 +522,7 @@ def test_the_control_api_holds_its_own_document(case: Case) -> None:
 @pytest.fixture
 def api() -> Iterator[SpecClient]:
     """A spec-checked client over the fuzzed data (its own app: the fuzz's is reset often)."""
-    with TestClient(create_app(SETTINGS, DATASET)) as client:
+    with InlineClient(create_app(SETTINGS, DATASET)) as client:
         yield SpecClient(client)
 
 

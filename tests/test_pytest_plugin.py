@@ -1,4 +1,9 @@
-"""The pytest plugin as a user meets it: fixtures in a test file of their own, via pytester."""
+"""The pytest plugin as a user meets it: fixtures in a test file of their own, via pytester.
+
+The user's session runs in this process (`runpytest_inprocess`: a session of its own, the
+plugin found through its entry point as in a user's run), not in a new interpreter: the same
+proof for a third of the time. `test_server_module_imports_no_pytest` starts a fresh one.
+"""
 
 from __future__ import annotations
 
@@ -91,7 +96,7 @@ def test_g_an_asgi_transport_for_async_clients(mockapi_server):
 
 def test_user_tests_pass_and_state_never_leaks(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_user=USER_TESTS)
-    result = pytester.runpytest_subprocess("-v")
+    result = pytester.runpytest_inprocess("-v")
     result.assert_outcomes(passed=7)
 
 
@@ -106,7 +111,7 @@ def test_the_shells_mockapi_variables_never_reach_the_plugin(
     }.items():
         monkeypatch.setenv(name, value)
     pytester.makepyfile(test_user=USER_TESTS)
-    result = pytester.runpytest_subprocess()
+    result = pytester.runpytest_inprocess()
     result.assert_outcomes(passed=7)
 
 
@@ -134,7 +139,7 @@ def test_users_configure_by_overriding_small_fixtures(pytester: pytest.Pytester)
             assert len(ok.json()) == 9
         """
     )
-    result = pytester.runpytest_subprocess()
+    result = pytester.runpytest_inprocess()
     result.assert_outcomes(passed=1)
 
 
@@ -158,7 +163,7 @@ def test_dataset_fixture_override(pytester: pytest.Pytester) -> None:
             assert [p.id for p in mockapi_server.projects()] == [project.id]
         """
     )
-    result = pytester.runpytest_subprocess()
+    result = pytester.runpytest_inprocess()
     result.assert_outcomes(passed=1)
 
 

@@ -36,7 +36,7 @@ def server(request: pytest.FixtureRequest) -> Iterator[MockServer]:
 def test_pytest_section_examples_pass(pytester: pytest.Pytester) -> None:
     test_file, conftest, script = blocks("Using mockapi in pytest", "python")
     pytester.makepyfile(test_my_client=test_file)
-    result = pytester.runpytest_subprocess()
+    result = pytester.runpytest_inprocess()
     result.assert_outcomes(passed=4)
 
     pytester.makeconftest(conftest)
@@ -51,7 +51,7 @@ def test_pytest_section_examples_pass(pytester: pytest.Pytester) -> None:
             assert httpx2.get(url, headers={"x-access-token": "nope"}).status_code == 401
         """
     )
-    result = pytester.runpytest_subprocess("test_configured.py")
+    result = pytester.runpytest_inprocess("test_configured.py")
     result.assert_outcomes(passed=1)
 
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
