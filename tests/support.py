@@ -234,6 +234,8 @@ class InlineTransport(httpx2.BaseTransport):
 
         await self.app(scope, receive, send)
         done.set()
+        if "status" not in start:  # a dropped connection (a fault rule's `drop`)
+            raise httpx2.RemoteProtocolError("the app sent no answer", request=request)
         return start["status"], list(start.get("headers", [])), b"".join(chunks)
 
     def close(self) -> None:
