@@ -99,6 +99,8 @@ class Journal:
     def __init__(self, size: int) -> None:
         self._entries: deque[Entry] = deque(maxlen=max(size, 0))
         self.dropped = 0
+        # Moves with every entry kept and every clearing: what changed is known without a read.
+        self.changes = 0
 
     def record(
         self,
@@ -120,6 +122,7 @@ class Journal:
         kept = _NO_BODY if body is None else recorded_body(body)
         entry = (method, _clip(path), _clip(query), status, at_ms, kept, operation_id, stubbed)
         self._entries.append(entry)
+        self.changes += 1
 
     def entries(self) -> list[dict[str, Any]]:
         """The recorded requests, oldest first, as JSON-ready dicts."""
@@ -151,3 +154,4 @@ class Journal:
         """Forget every entry."""
         self._entries.clear()
         self.dropped = 0
+        self.changes += 1
