@@ -93,10 +93,16 @@ _WHOLE_TEMPLATES = [
 _WHOLE_PARTS: dict[tuple[str, ...], OpenAPI] = {}
 
 
+def whole_templates(path: str) -> tuple[str, ...]:
+    """The whole document's templates a concrete path matches (a trailing slash or none)."""
+    path = path.rstrip("/") + "/"
+    return tuple(template for pattern, template in _WHOLE_TEMPLATES if pattern.match(path))
+
+
 def whole_part(path: str) -> OpenAPI:
-    """The whole document cut to the templates a path (with a trailing slash) matches: the
-    same answer from openapi-core, without its search through 518 templates each time."""
-    templates = tuple(t for pattern, t in _WHOLE_TEMPLATES if pattern.match(path))
+    """The whole document cut to the templates a path matches: the same answer from
+    openapi-core, without its search through 518 templates each time."""
+    templates = whole_templates(path)
     part = _WHOLE_PARTS.get(templates)
     if part is None:
         if not templates:
@@ -132,7 +138,7 @@ def check_answer(
     document = OFFICIAL
     if template is None or method.lower() not in OFFICIAL_DICT["paths"][template]:
         # The operations beyond backups and project look-up.
-        document = whole_part(parts.path.rstrip("/") + "/")
+        document = whole_part(parts.path)
     content_type = headers.get("content-type", "") if body else None
     if content_type and not content_type.startswith("application/json"):
         check_file_answer(method, parts.path, status, content_type)
@@ -156,11 +162,7 @@ def check_answer(
 
 def check_file_answer(method: str, path: str, status: int, content_type: str) -> None:
     """A file's answer (an image, a download): its status and type are documented ones."""
-    pattern = [
-        template
-        for template in WHOLE_DICT["paths"]
-        if re.fullmatch(re.sub(r"\{\w+\}", "[^/]+", template) + "/?", path)
-    ]
+    pattern = whole_templates(path)
     assert pattern, f"{method} {path}: no operation"
     operation = WHOLE_DICT["paths"][pattern[0]][method.lower()]
     documented = operation["responses"][str(status)].get("content", {})

@@ -46,7 +46,7 @@ from mockapi.backups.dataset import combine
 from mockapi.data.generate import GenerationOptions, generate
 from mockapi.data.loading import load_default_dataset
 from mockapi.spec.catalog import load_catalog
-from tests.support import WHOLE_DICT, InlineClient, SpecClient, whole_spec
+from tests.support import WHOLE_DICT, InlineClient, SpecClient, whole_spec, whole_templates
 
 EXAMPLES = int(os.environ.get("MOCKAPI_FUZZ_EXAMPLES", "2"))
 REFUSALS = [400, 401, 403, 404, 405, 406, 409, 415, 422, 428, 429, "5XX"]
@@ -268,16 +268,6 @@ def refused_by_prose_rule(operation_id: str | None, status: int, body: bytes) ->
 # Where the document itself says more than a schema keyword can, and a check reads only the
 # keyword. Each is counted in the summary; nothing else is excused.
 WHOLE = WHOLE_DICT  # read only here; Schemathesis gets its own copy below
-TEMPLATES = [
-    (
-        re.compile(
-            "/".join("[^/]+" if part[:1] == "{" else re.escape(part) for part in path.split("/"))
-            + "/?$"
-        ),
-        path,
-    )
-    for path in WHOLE["paths"]
-]
 
 
 def operation_ids(where: Callable[[str, dict[str, Any]], bool]) -> set[str]:
@@ -307,8 +297,7 @@ def methods_of(path: str) -> set[str]:
     """Every method some template of the document declares for a concrete path."""
     return {
         method.upper()
-        for pattern, template in TEMPLATES
-        if pattern.match(path)
+        for template in whole_templates(path)
         for method in WHOLE["paths"][template]
         if method in ("get", "put", "post", "delete", "patch")
     }
