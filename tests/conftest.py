@@ -180,7 +180,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     reads: the groups were split over the workers, and each started the browser, the fuzz's
     app and the official clients' tools once more. The `@group` suffix goes into `_id` here.
     """
-    grouping = bool(config.getvalue("loadgroup")) if hasattr(config.option, "loadgroup") else False
+    grouping = getattr(config.option, "loadgroup", False)  # set on pytest-xdist's workers
     for item in items:
         label = getattr(item, "operation_label", None)
         node_id = getattr(item, "_id", None)

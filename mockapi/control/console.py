@@ -3,8 +3,8 @@ the two read-only calls it needs beside the API and the control API.
 
 The page changes nothing itself: every action goes through the API (/v2/...) or the control
 API, as any client's would. What it needs from here is the pulse, which says in one small
-answer what changed since the last look (the page polls it once a second by default and fetches only
-what changed), and the schedules' next runs, which no API call tells.
+answer what changed since the last look (the page polls it once a second by default and
+fetches only what changed), and the schedules' next runs, which no API call tells.
 """
 
 from __future__ import annotations
