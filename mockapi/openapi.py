@@ -1,5 +1,8 @@
 """The served /openapi.json: every served operation of the official document and its
-components verbatim (examples filled with served ids), beside the control API's own."""
+components verbatim (examples filled with served ids), beside the control API's own.
+
+The official document is OpenAPI 3.0 (`nullable: true`), so the served one is too: the
+control API's schemas, which FastAPI writes in 3.1's dialect, are rewritten to 3.0's."""
 
 from __future__ import annotations
 
@@ -17,6 +20,11 @@ from mockapi.state.mock import MockState
 from mockapi.timestamps import format_epoch_ms
 
 EXAMPLE_EXPIRY_MS = 30 * 86_400_000
+# The official document's own version is 3.0.0; 3.0.3 is the same dialect with its errata.
+OPENAPI_VERSION = "3.0.3"
+SERVED_EXAMPLE = "mockapi"  # the name of the served id among a parameter's named examples
+_NULL = {"type": "null"}
+_NAME_MAPS = frozenset({"properties", "paths", "responses", "schemas", "content", "headers"})
 
 
 def official_operation(path: str, method: str) -> dict[str, Any] | None:
@@ -50,6 +58,17 @@ def _expiring(request_body: dict[str, Any], example: str) -> dict[str, Any]:
     return {**request_body, "content": content}
 
 
+def _with_example(parameter: dict[str, Any], value: str) -> dict[str, Any]:
+    """A parameter whose first example is a served id (copied, not changed)."""
+    named = parameter.get("examples")
+    if isinstance(named, dict):
+        # `example` and `examples` exclude each other: the served id goes first in the
+        # document's named examples, where Swagger UI takes its default from.
+        served = {"summary": "served by this mock", "value": value}
+        return {**parameter, "examples": {SERVED_EXAMPLE: served, **named}}
+    return {**parameter, "example": value}
+
+
 def _token_rule(settings: Settings) -> str:
     if settings.auth is AuthMode.NONE:
         return "No token is needed."
@@ -58,12 +77,52 @@ def _token_rule(settings: Settings) -> str:
     return "Any non-empty token works: click Authorize and type anything, e.g. `demo`."
 
 
+def as_openapi_30(node: Any) -> Any:
+    """A copy of a 3.1 (JSON Schema 2020-12) fragment as pydantic writes it, in 3.0's dialect."""
+    if isinstance(node, list):
+        return [as_openapi_30(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    converted = {
+        # A map of names (properties, paths, responses) is walked, never read as a schema.
+        key: {name: as_openapi_30(sub) for name, sub in value.items()}
+        if key in _NAME_MAPS and isinstance(value, dict)
+        else as_openapi_30(value)
+        for key, value in node.items()
+    }
+    for keyword in ("anyOf", "oneOf"):
+        branches = converted.get(keyword)
+        if not isinstance(branches, list) or _NULL not in branches:
+            continue
+        rest = [branch for branch in branches if branch != _NULL]
+        del converted[keyword]
+        if len(rest) == 1:
+            converted = {**rest[0], **converted}
+        elif rest:
+            converted[keyword] = rest
+        converted["nullable"] = True
+    if "const" in converted:
+        converted["enum"] = [converted.pop("const")]
+    if isinstance(converted.get("examples"), list):
+        # A schema's `examples` (a list) is 3.1's; 3.0 has one `example`.
+        examples = converted.pop("examples")
+        if examples:
+            converted.setdefault("example", examples[0])
+    return converted
+
+
 def openapi_document(
     app: FastAPI, ops: list[Operation], state: MockState, settings: Settings
 ) -> dict[str, Any]:
     """The official operations and components verbatim, beside the control API's own."""
-    document = get_openapi(
-        title=app.title, version=app.version, description=app.description, routes=app.routes
+    document: dict[str, Any] = as_openapi_30(
+        get_openapi(
+            title=app.title,
+            version=app.version,
+            openapi_version=OPENAPI_VERSION,
+            description=app.description,
+            routes=app.routes,
+        )
     )
     examples = _examples(state)
     now = state.clock.now_ms()
@@ -78,7 +137,7 @@ def openapi_document(
         served = dict(official)
         if any(p.get("name") in examples for p in official.get("parameters", [])):
             served["parameters"] = [
-                {**p, "example": examples[p["name"]]} if p.get("name") in examples else p
+                _with_example(p, examples[p["name"]]) if p.get("name") in examples else p
                 for p in official["parameters"]
             ]
         # Swagger fills expirationTime from the browser's clock otherwise, which the mock's
