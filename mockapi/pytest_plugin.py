@@ -8,18 +8,24 @@ Settings come only from code: the shell's MOCKAPI_* variables never reach them.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from mockapi.backups.dataset import Dataset
-from mockapi.server import MockServer
-from mockapi.settings import Settings
+if TYPE_CHECKING:
+    from mockapi.backups.dataset import Dataset
+    from mockapi.server import MockServer
+    from mockapi.settings import Settings
+
+# The web stack is imported when a test first asks for a fixture, not when pytest loads the
+# plugin: every pytest run of a project that installs mockapi loads it.
 
 
 @pytest.fixture(scope="session")
 def mockapi_settings() -> Settings:
     """Settings of the session's server (override in conftest.py)."""
+    from mockapi.settings import Settings
+
     return Settings()
 
 
@@ -34,6 +40,8 @@ def mockapi_session_server(
     mockapi_settings: Settings, mockapi_dataset: Dataset | None
 ) -> Iterator[MockServer]:
     """One real mockapi HTTP server for the session, on 127.0.0.1 and a free port."""
+    from mockapi.server import MockServer
+
     with MockServer(mockapi_settings, mockapi_dataset) as server:
         yield server
 

@@ -174,3 +174,17 @@ def test_server_module_imports_no_pytest() -> None:
     code = "import sys, mockapi.server; print('pytest' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_loading_the_plugin_imports_no_web_stack() -> None:
+    # pytest loads the plugin in every run of a project that installs mockapi, whether its
+    # tests use mockapi or not: the server comes with the first fixture, not with the plugin.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, mockapi.pytest_plugin; "
+        "print(sorted({'fastapi', 'uvicorn', 'starlette', 'pydantic'} & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
