@@ -1,6 +1,9 @@
 """The command line: every failure is one line, `mockapi: <what> (<hint>)`, exit code 2.
 
-A table of the mistakes a new user makes, each with the line they must see.
+A table of the mistakes a new user makes, each with the line they must see. Mistakes caught
+before serving go through `main()`, the console script's own function, in this process (the
+shell's `MOCKAPI_*` variables kept out); those found while starting to serve, and the
+version, run the installed `mockapi` command.
 """
 
 from __future__ import annotations
@@ -9,7 +12,8 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
@@ -37,17 +41,45 @@ def special_files(tmp_path: Path) -> Path:
     return folder
 
 
-def run(args: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*MOCKAPI, *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=child_env(env),
+@dataclass(frozen=True)
+class Ran:
+    """What a run of the command left: its exit code and its two streams."""
+
+    returncode: int | str | None
+    stdout: str
+    stderr: str
+
+
+def run(args: list[str], env: dict[str, str] | None = None) -> Ran:
+    """The installed `mockapi` command, in a process of its own."""
+    done = subprocess.run(
+        [*MOCKAPI, *args], capture_output=True, text=True, timeout=60, env=child_env(env)
     )
+    return Ran(done.returncode, done.stdout, done.stderr)
 
 
-def assert_one_line(result: subprocess.CompletedProcess[str], expected: str) -> None:
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Ran]:
+    """`main()` with these arguments and `MOCKAPI_*` variables, in this process."""
+
+    def call(args: list[str], env: dict[str, str] | None = None) -> Ran:
+        for name in os.environ:
+            if name.startswith("MOCKAPI_"):
+                monkeypatch.delenv(name)
+        for name, value in (env or {}).items():
+            monkeypatch.setenv(name, value)
+        capsys.readouterr()
+        try:
+            code: int | str | None = main(args)
+        except SystemExit as exit_:  # argparse's errors, --help
+            code = exit_.code
+        out, err = capsys.readouterr()
+        return Ran(code, out, err)
+
+    return call
+
+
+def assert_one_line(result: Ran, expected: str) -> None:
     assert result.returncode == 2, result.stderr
     assert result.stdout == ""
     lines = result.stderr.splitlines()
@@ -67,11 +99,6 @@ def assert_one_line(result: subprocess.CompletedProcess[str], expected: str) -> 
             "folder exists and is writable)",
         ),
         (["generate"], {}, "generate needs --seed"),
-        (
-            ["serve", "--host", "no-such-host.invalid", "--port", "0"],
-            {},
-            "cannot listen on host 'no-such-host.invalid'",
-        ),
         (
             ["serve", "--prot", "1"],
             {},
@@ -105,9 +132,23 @@ def assert_one_line(result: subprocess.CompletedProcess[str], expected: str) -> 
     ],
 )
 def test_startup_mistakes_are_one_line_with_a_hint(
-    args: list[str], env: dict[str, str], expected: str
+    cli: Callable[..., Ran], args: list[str], env: dict[str, str], expected: str
 ) -> None:
-    assert_one_line(run(args, env), expected)
+    assert_one_line(cli(args, env), expected)
+
+
+def test_an_unknown_host_is_named_with_a_hint() -> None:
+    assert_one_line(
+        run(["serve", "--host", "no-such-host.invalid", "--port", "0"]),
+        "cannot listen on host 'no-such-host.invalid'",
+    )
+
+
+def test_the_installed_command_says_a_settings_mistake_as_main_does() -> None:
+    assert_one_line(
+        run([], {"MOCKAPI_PORT": "abc"}),
+        "--port / MOCKAPI_PORT: Invalid type. Expected: integer",
+    )
 
 
 def test_a_port_in_use_is_named_with_a_hint(busy_port: int) -> None:
@@ -118,7 +159,9 @@ def test_a_port_in_use_is_named_with_a_hint(busy_port: int) -> None:
 
 
 @pytest.mark.parametrize("kind", ["fifo", "broken link"])
-def test_a_special_file_in_a_fixtures_folder_stops_startup(special_files: Path, kind: str) -> None:
+def test_a_special_file_in_a_fixtures_folder_stops_startup(
+    cli: Callable[..., Ran], special_files: Path, kind: str
+) -> None:
     target = special_files / "odd.json"
     if kind == "fifo":
         os.mkfifo(target)
@@ -127,7 +170,7 @@ def test_a_special_file_in_a_fixtures_folder_stops_startup(special_files: Path, 
         target.symlink_to(special_files / "gone.json")
         expected = f"{target}: a broken link, not a fixture file"
     assert_one_line(run(["--port", "0", "--fixtures", str(special_files)]), expected)
-    assert_one_line(run(["validate", str(special_files)]), expected)
+    assert_one_line(cli(["validate", str(special_files)]), expected)
 
 
 @pytest.mark.parametrize("args", [["--version"], ["serve", "--version"]])
@@ -141,14 +184,14 @@ def test_version_comes_from_the_package_metadata(args: list[str]) -> None:
 
 
 @pytest.mark.parametrize("command", ["generate", "validate"])
-def test_subcommands_describe_themselves(command: str) -> None:
-    result = run([command, "--help"])
+def test_subcommands_describe_themselves(cli: Callable[..., Ran], command: str) -> None:
+    result = cli([command, "--help"])
     assert result.returncode == 0
     assert "fixture" in result.stdout.split("options:")[0].lower()
 
 
-def test_generate_help_speaks_of_generation_not_of_serving() -> None:
-    text = " ".join(run(["generate", "--help"]).stdout.split())
+def test_generate_help_speaks_of_generation_not_of_serving(cli: Callable[..., Ran]) -> None:
+    text = " ".join(cli(["generate", "--help"]).stdout.split())
     assert "(required)" in text and "same seed" in text
     assert "MOCKAPI_" not in text and "--port" not in text
 
