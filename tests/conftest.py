@@ -170,28 +170,26 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Give each Schemathesis item its operation in its node id, and each `xdist_group`
-    item its group, in the node ids pytest 9.2 reads.
+    """Give each `xdist_group` item its group in the node id pytest 9.2 reads, and each item
+    the `_nodeid` that Schemathesis's fuzz reads while it runs.
 
-    Schemathesis names an item `test[GET /v2/...]`, but pytest 9.2 builds node ids from the
-    bare function name, so all 670 of a document shared one id; pytest-xdist tells items
-    apart by id, and under `--dist loadgroup` ran one of them and dropped the rest silently.
     pytest-xdist (3.8) marks a group by setting `item._nodeid`, which pytest 9.2 no longer
     reads: the groups were split over the workers, and each started the browser, the fuzz's
     app and the official clients' tools once more. The `@group` suffix goes into `_id` here.
+    Schemathesis (4.32) names each operation's subtest by rewriting `_nodeid`, and fails
+    where pytest 9.2 made none.
     """
     grouping = getattr(config.option, "loadgroup", False)  # set on pytest-xdist's workers
     for item in items:
-        label = getattr(item, "operation_label", None)
         node_id = getattr(item, "_id", None)
         if node_id is None:
             continue
-        if label and getattr(node_id, "params", "") is None:
-            item._id = node_id = node_id.with_params(label)
         groups = sorted({_group_name(mark) for mark in item.iter_markers("xdist_group")})
         suffix = "@" + "_".join(groups)
         if grouping and groups and not str(node_id).endswith(suffix):
-            item._id = NodeId.parse(str(node_id) + suffix)
+            item._id = node_id = NodeId.parse(str(node_id) + suffix)
+        if not hasattr(item, "_nodeid"):
+            item._nodeid = str(node_id)  # type: ignore[attr-defined]
 
 
 def _group_name(mark: pytest.Mark) -> str:

@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -40,9 +41,11 @@ from schemathesis.checks import (
 )
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.parameters import ParameterLocation
+from schemathesis.schemas import BaseSchema
 
 from mockapi import Settings, create_app
-from mockapi.backups.dataset import combine
+from mockapi.app import MockApp
+from mockapi.backups.dataset import Dataset, combine
 from mockapi.data.generate import GenerationOptions, generate
 from mockapi.data.loading import load_default_dataset
 from mockapi.spec.catalog import load_catalog
@@ -60,13 +63,15 @@ Case = schemathesis.Case[Any]
 pytestmark = pytest.mark.xdist_group("fuzz")
 
 SETTINGS = Settings(clock="frozen", tokens=["fuzz"], access_log=False)
-DATASET = combine(
-    [
-        load_default_dataset(SETTINGS.now),
-        generate(GenerationOptions(seed=12, projects=3, backups_per_project=40, now=SETTINGS.now)),
-    ]
-)
-APP = create_app(SETTINGS, DATASET)
+
+
+@cache
+def fuzzed_data() -> Dataset:
+    """The default dataset and three generated projects."""
+    generated = GenerationOptions(seed=12, projects=3, backups_per_project=40, now=SETTINGS.now)
+    return combine([load_default_dataset(SETTINGS.now), generate(generated)])
+
+
 # Ids kept per path parameter (enough to meet several places, few enough to collect fast).
 KEPT_IDS = 24
 # Path parameters that name what another one names (the document calls them two ways).
@@ -125,8 +130,14 @@ def harvest(client: InlineClient) -> dict[str, list[str]]:
     return {name: ids for name, ids in found.items() if ids}
 
 
-with InlineClient(APP) as _client:
-    SERVED = harvest(_client)
+@cache
+def fuzzed() -> tuple[MockApp, dict[str, list[str]]]:
+    """The fuzzed app and the ids it serves; built by the worker that runs the fuzz (the
+    others collect this module without paying for it)."""
+    app = create_app(SETTINGS, fuzzed_data())
+    with InlineClient(app) as client:
+        return app, harvest(client)
+
 
 # Values the spec's prose rules accept (relative to the frozen clock's start).
 ACCEPTED = {
@@ -139,7 +150,7 @@ ACCEPTED = {
 }
 
 
-def config(examples: int) -> SchemathesisConfig:
+def config(examples: int, served: dict[str, list[str]]) -> SchemathesisConfig:
     """Positive and negative data, every check on, path ids drawn from the served ones."""
     return SchemathesisConfig.from_dict(
         {
@@ -161,13 +172,13 @@ def config(examples: int) -> SchemathesisConfig:
                 }
             },
             "dictionaries": {
-                **{name: {"values": ids} for name, ids in SERVED.items()},
+                **{name: {"values": ids} for name, ids in served.items()},
                 **{name: {"values": values} for name, values in ACCEPTED.items()},
             },
             # Positive cases take a served id 9 times in 10, and a value the prose rules
             # accept half the time (so writes succeed too); negative ones keep their own.
             "parameters": {
-                **{f"path.{name}": {"dictionary": name, "probability": 0.9} for name in SERVED},
+                **{f"path.{name}": {"dictionary": name, "probability": 0.9} for name in served},
                 # Query filters naming a project or customer mostly name a served one.
                 "query.projectId": {"dictionary": "projectId", "probability": 0.5},
                 "query.customerId": {"dictionary": "customerId", "probability": 0.5},
@@ -467,7 +478,7 @@ def listed(body: bytes) -> int | None:
 
 def run(case: Case, tally: Tally) -> None:
     """Reset, call with the token, count, and validate with every check that can hold."""
-    APP.mock.reset()
+    fuzzed()[0].mock.reset()
     response = case.call(headers={**TOKEN, **dict(case.headers or {})})
     label = case.operation.label
     tally.calls += 1
@@ -489,13 +500,32 @@ def run(case: Case, tally: Tally) -> None:
     )
 
 
-official = schemathesis.openapi.from_dict(whole_spec(), config=config(EXAMPLES))
-official.app = APP
+@pytest.fixture(scope="module")
+def official_document() -> BaseSchema:
+    """The whole official document, fuzzed on the served data."""
+    app, served = fuzzed()
+    document = schemathesis.openapi.from_dict(whole_spec(), config=config(EXAMPLES, served))
+    document.app = app
+    return document
 
-own_document = schemathesis.openapi.from_asgi("/openapi.json", APP, config=config(EXAMPLES))
+
+@pytest.fixture(scope="module")
+def own_document() -> BaseSchema:
+    """The app's own /openapi.json (cut to the control API below)."""
+    app, served = fuzzed()
+    return schemathesis.openapi.from_asgi("/openapi.json", app, config=config(EXAMPLES, served))
+
+
+# Each operation is a subtest of one test, expanded when the test runs: the workers that do
+# not run the fuzz collect two tests instead of building 700 (and the data behind them).
+official = schemathesis.pytest.from_fixture("official_document")
 # Generating up to a million backups per call would turn the run into a load test; data
 # replacement is fuzzed through PUT/POST /_mockapi/data and POST /_mockapi/default-dataset.
-own = own_document.include(path_regex="^/_mockapi/").exclude(path="/_mockapi/generate")
+own = (
+    schemathesis.pytest.from_fixture("own_document")
+    .include(path_regex="^/_mockapi/")
+    .exclude(path="/_mockapi/generate")
+)
 
 
 @official.parametrize()
@@ -511,7 +541,7 @@ def test_the_control_api_holds_its_own_document(case: Case) -> None:
 @pytest.fixture
 def api() -> Iterator[SpecClient]:
     """A spec-checked client over the fuzzed data (its own app: the fuzz's is reset often)."""
-    with InlineClient(create_app(SETTINGS, DATASET)) as client:
+    with InlineClient(create_app(SETTINGS, fuzzed_data())) as client:
         yield SpecClient(client)
 
 
@@ -548,8 +578,9 @@ def test_a_query_is_judged_as_the_server_reads_it(query: str, valid: bool) -> No
 def test_a_json_body_that_is_not_an_object_is_refused(
     api: SpecClient, path: str, body: bytes
 ) -> None:
+    served = fuzzed()[1]
     url = path.format(
-        backup=SERVED["projectBackupId"][0], schedule=SERVED["projectBackupScheduleId"][0]
+        backup=served["projectBackupId"][0], schedule=served["projectBackupScheduleId"][0]
     )
     response = api.patch(url, content=body, headers={**TOKEN, "content-type": "application/json"})
     assert response.status_code == 400, response.text
