@@ -54,8 +54,8 @@ from tests.support import WHOLE_DICT, InlineClient, SpecClient, whole_spec, whol
 EXAMPLES = int(os.environ.get("MOCKAPI_FUZZ_EXAMPLES", "2"))
 REFUSALS = [400, 401, 403, 404, 405, 406, 409, 415, 422, 428, 429, "5XX"]
 # A long run (its budget given) adds Schemathesis's coverage phase (boundary values, every
-# undeclared method, each required part left out: ~30 s to plan, on each worker) and its
-# examples phase (the document's own examples: planned while collecting, ~2 s on each worker).
+# undeclared method, each required part left out: ~30 s to plan) and its examples phase (the
+# document's own examples).
 COVERAGE = "MOCKAPI_FUZZ_EXAMPLES" in os.environ
 TOKEN = {"x-access-token": "fuzz"}
 Case = schemathesis.Case[Any]
@@ -72,7 +72,7 @@ def fuzzed_data() -> Dataset:
     return combine([load_default_dataset(SETTINGS.now), generate(generated)])
 
 
-# Ids kept per path parameter (enough to meet several places, few enough to collect fast).
+# Ids kept per path parameter (enough to meet several places, few enough to harvest fast).
 KEPT_IDS = 24
 # Path parameters that name what another one names (the document calls them two ways).
 ALIASES = {
