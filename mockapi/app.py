@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from fastapi import FastAPI
@@ -36,7 +37,7 @@ from mockapi.errors import (
 )
 from mockapi.http.cors import Cors
 from mockapi.http.logs import AccessLog
-from mockapi.openapi import openapi_document
+from mockapi.openapi import control_document, openapi_document
 from mockapi.settings import ApiScope, Settings
 from mockapi.spec.catalog import load_catalog
 from mockapi.state.mock import MockState
@@ -219,8 +220,11 @@ def _inner_app(settings: Settings, state: MockState, ops: list[Operation]) -> Fa
         fastapi.router.routes.extend(control_router(settings, state).routes)
     fastapi.router.routes.extend(front_door(CONTROL_PREFIX, settings.control_api).routes)
 
+    # Built on the first request, when every route is in place; only the examples change.
+    control = cache(lambda: control_document(fastapi, settings))
+
     def openapi() -> dict[str, Any]:
-        return openapi_document(fastapi, ops, state, settings)
+        return openapi_document(control(), ops, state)
 
     fastapi.openapi = openapi  # type: ignore[method-assign]
     return fastapi

@@ -111,19 +111,44 @@ def as_openapi_30(node: Any) -> Any:
     return converted
 
 
-def openapi_document(
-    app: FastAPI, ops: list[Operation], state: MockState, settings: Settings
-) -> dict[str, Any]:
-    """The official operations and components verbatim, beside the control API's own."""
+def control_document(app: FastAPI, settings: Settings) -> dict[str, Any]:
+    """What stays the same while the app runs: the control API (FastAPI's routes) in 3.0's
+    dialect answering errors in the API's shape, the official components, the token rule."""
     document: dict[str, Any] = as_openapi_30(
         get_openapi(
             title=app.title,
             version=app.version,
             openapi_version=OPENAPI_VERSION,
-            description=app.description,
+            description=f"{app.description}\n\n{_token_rule(settings)}",
             routes=app.routes,
         )
     )
+    # Bad input to the control API answers 400 in the API's shape, never FastAPI's 422.
+    for path, operations_of_path in document.get("paths", {}).items():
+        if not path.startswith(CONTROL_PREFIX):
+            continue
+        for operation in operations_of_path.values():
+            responses = operation.setdefault("responses", {})
+            responses.pop("422", None)
+            responses["400"] = {
+                "$ref": "#/components/responses/de.mittwald.v1.commons.ValidationError"
+            }
+            responses["default"] = {
+                "$ref": "#/components/responses/de.mittwald.v1.commons.DefaultError"
+            }
+    components = document.setdefault("components", {})
+    for section, entries in load_document().raw["components"].items():
+        components.setdefault(section, {}).update(entries)
+    schemas = components["schemas"]
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)
+    return document
+
+
+def openapi_document(
+    control: dict[str, Any], ops: list[Operation], state: MockState
+) -> dict[str, Any]:
+    """The official operations verbatim (examples as of now) beside `control_document`'s."""
     examples = _examples(state)
     now = state.clock.now_ms()
     expires_example = format_epoch_ms(now - now % 1000 + EXAMPLE_EXPIRY_MS)
@@ -145,26 +170,4 @@ def openapi_document(
         if "requestBody" in official:
             served["requestBody"] = _expiring(official["requestBody"], expires_example)
         paths.setdefault(operation.path, {})[operation.method.lower()] = served
-    document["paths"] = {**paths, **document.get("paths", {})}
-    components = document.setdefault("components", {})
-    official_components = load_document().raw["components"]
-    for section, entries in official_components.items():
-        components.setdefault(section, {}).update(entries)
-    # Bad input to the control API answers 400 in the API's shape, never FastAPI's 422.
-    for path, operations_of_path in document["paths"].items():
-        if not path.startswith(CONTROL_PREFIX):
-            continue
-        for operation in operations_of_path.values():
-            responses = operation.setdefault("responses", {})
-            responses.pop("422", None)
-            responses["400"] = {
-                "$ref": "#/components/responses/de.mittwald.v1.commons.ValidationError"
-            }
-            responses["default"] = {
-                "$ref": "#/components/responses/de.mittwald.v1.commons.DefaultError"
-            }
-    schemas = components["schemas"]
-    schemas.pop("HTTPValidationError", None)
-    schemas.pop("ValidationError", None)
-    document["info"]["description"] = f"{app.description}\n\n{_token_rule(settings)}"
-    return document
+    return {**control, "paths": {**paths, **control.get("paths", {})}}
