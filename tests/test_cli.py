@@ -13,7 +13,6 @@ import socket
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
@@ -41,21 +40,14 @@ def special_files(tmp_path: Path) -> Path:
     return folder
 
 
-@dataclass(frozen=True)
-class Ran:
-    """What a run of the command left: its exit code and its two streams."""
-
-    returncode: int | str | None
-    stdout: str
-    stderr: str
+Ran = subprocess.CompletedProcess[str]
 
 
 def run(args: list[str], env: dict[str, str] | None = None) -> Ran:
     """The installed `mockapi` command, in a process of its own."""
-    done = subprocess.run(
+    return subprocess.run(
         [*MOCKAPI, *args], capture_output=True, text=True, timeout=60, env=child_env(env)
     )
-    return Ran(done.returncode, done.stdout, done.stderr)
 
 
 @pytest.fixture
@@ -74,7 +66,7 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
         except SystemExit as exit_:  # argparse's errors, --help
             code = exit_.code
         out, err = capsys.readouterr()
-        return Ran(code, out, err)
+        return subprocess.CompletedProcess(args, code, out, err)
 
     return call
 
