@@ -167,24 +167,22 @@ def test_dataset_fixture_override(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(passed=1)
 
 
-def test_server_module_imports_no_pytest() -> None:
+def imported_by(module: str, candidates: set[str]) -> set[str]:
+    """Which of `candidates` a fresh interpreter has imported after importing `module`."""
     import subprocess
     import sys
 
-    code = "import sys, mockapi.server; print('pytest' in sys.modules)"
+    code = f"import sys, {module}; print(' '.join(sorted({candidates!r} & set(sys.modules))))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    return set(out.stdout.split())
+
+
+def test_server_module_imports_no_pytest() -> None:
+    assert imported_by("mockapi.server", {"pytest"}) == set()
 
 
 def test_loading_the_plugin_imports_no_web_stack() -> None:
     # pytest loads the plugin in every run of a project that installs mockapi, whether its
     # tests use mockapi or not: the server comes with the first fixture, not with the plugin.
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, mockapi.pytest_plugin; "
-        "print(sorted({'fastapi', 'uvicorn', 'starlette', 'pydantic'} & set(sys.modules)))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    web_stack = {"fastapi", "uvicorn", "starlette", "pydantic"}
+    assert imported_by("mockapi.pytest_plugin", web_stack) == set()
