@@ -6,11 +6,8 @@ import logging
 import os
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi import FastAPI
-from fastapi.exceptions import RequestValidationError
-from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -23,8 +20,7 @@ from mockapi.api.core import API_PREFIX, ApiApp, Operation
 from mockapi.api.exports import DOWNLOAD_PREFIX
 from mockapi.api.generic import GenericApi
 from mockapi.backups.dataset import Dataset, DatasetError
-from mockapi.control.api import CONTROL_PREFIX, control_router
-from mockapi.control.console import front_door
+from mockapi.control import CONTROL_PREFIX
 from mockapi.data.loading import load_dataset
 from mockapi.errors import (
     ApiError,
@@ -37,17 +33,19 @@ from mockapi.errors import (
 )
 from mockapi.http.cors import Cors
 from mockapi.http.logs import AccessLog
-from mockapi.openapi import control_document, openapi_document
 from mockapi.settings import ApiScope, Settings
 from mockapi.spec.catalog import load_catalog
 from mockapi.state.mock import MockState
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 log = logging.getLogger("mockapi")
 
 
 class Deferred:
-    """An ASGI app built on its first call: building FastAPI's routes is most of the cost of
-    an app, and a test that only calls the API never needs them."""
+    """An ASGI app built on its first call: importing FastAPI and building its routes is most
+    of the cost of starting, and a client that only calls the API never needs them."""
 
     def __init__(self, build: Callable[[], FastAPI]) -> None:
         self._build = build
@@ -85,6 +83,7 @@ _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 def _error_handlers(prefixed: bool) -> dict[Any, Any]:
     """FastAPI's failures, each in the API's error dialect."""
+    from fastapi.exceptions import RequestValidationError
 
     def answer(request: Request, error: ApiError) -> Response:
         trace = request.scope.get("mockapi.trace_id", "")
@@ -188,6 +187,12 @@ def create_app(
 
 def _inner_app(settings: Settings, state: MockState, ops: list[Operation]) -> FastAPI:
     """FastAPI: the control API, the console, /docs and /openapi.json."""
+    from fastapi_offline import FastAPIOffline
+
+    from mockapi.control.api import control_router
+    from mockapi.control.console import front_door
+    from mockapi.openapi import control_document, openapi_document
+
     # FastAPIOffline serves Swagger UI's assets from its installed package: /docs needs no CDN.
     fastapi = FastAPIOffline(
         redoc_url=None,

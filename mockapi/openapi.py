@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from mockapi.api.core import Operation
-from mockapi.control.api import CONTROL_PREFIX
+from mockapi.control import CONTROL_PREFIX
 from mockapi.http.auth import AuthMode
 from mockapi.settings import Settings
 from mockapi.spec.document import load_document

@@ -11,6 +11,8 @@ import asyncio
 import json
 import os
 import re
+import subprocess
+import sys
 import threading
 from collections.abc import Mapping
 from pathlib import Path
@@ -41,6 +43,15 @@ def child_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     (CI's budgets, `MOCKAPI_FUZZ_EXAMPLES`...) stay out, or mockapi would warn about them."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MOCKAPI_")}
     return {**env, **(extra or {})}
+
+
+def imported_after(code: str, candidates: set[str]) -> set[str]:
+    """Which of `candidates` a fresh interpreter has imported after running `code`."""
+    code += f"\nimport sys; print(' '.join(sorted({candidates!r} & set(sys.modules))))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=child_env()
+    )
+    return set(out.stdout.split())
 
 
 def merged_spec() -> dict[str, Any]:

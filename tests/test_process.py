@@ -24,7 +24,7 @@ import pytest
 
 from mockapi.data.progress import progress_reporter
 from mockapi.settings import Settings
-from tests.support import check_answer, child_env
+from tests.support import check_answer, child_env, imported_after
 
 MOCKAPI = [str(Path(sys.executable).parent / "mockapi")]
 READY = re.compile(
@@ -87,6 +87,31 @@ def running() -> Iterator[list[Running]]:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(item.process.pid, signal.SIGKILL)
         item.process.communicate(timeout=10)  # also closes the pipes
+
+
+API_CLIENT = """
+import urllib.request
+from mockapi import MockServer, Settings
+with MockServer(Settings()) as server:
+    for path in {paths!r}:
+        asked = urllib.request.Request(server.url + path, headers={{"x-access-token": "t"}})
+        assert urllib.request.urlopen(asked).status == 200
+"""
+
+
+@pytest.mark.parametrize(
+    ("paths", "web_framework"),
+    [
+        (["/v2/projects", "/v2/projects/p-kbuygq/backups"], set()),
+        (["/v2/projects", "/_mockapi/health"], {"fastapi"}),
+    ],
+)
+def test_fastapi_comes_with_the_first_request_outside_the_api(
+    paths: list[str], web_framework: set[str]
+) -> None:
+    # Importing FastAPI and building the control API's routes is a quarter of a start: a
+    # client of the API alone never waits for them.
+    assert imported_after(API_CLIENT.format(paths=paths), {"fastapi"}) == web_framework
 
 
 def test_serve_from_any_folder_answers_over_http(tmp_path: Path, running: list[Running]) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support import imported_after
+
 USER_TESTS = """
 import httpx2
 
@@ -167,22 +169,12 @@ def test_dataset_fixture_override(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(passed=1)
 
 
-def imported_by(module: str, candidates: set[str]) -> set[str]:
-    """Which of `candidates` a fresh interpreter has imported after importing `module`."""
-    import subprocess
-    import sys
-
-    code = f"import sys, {module}; print(' '.join(sorted({candidates!r} & set(sys.modules))))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return set(out.stdout.split())
-
-
 def test_server_module_imports_no_pytest() -> None:
-    assert imported_by("mockapi.server", {"pytest"}) == set()
+    assert imported_after("import mockapi.server", {"pytest"}) == set()
 
 
 def test_loading_the_plugin_imports_no_web_stack() -> None:
     # pytest loads the plugin in every run of a project that installs mockapi, whether its
     # tests use mockapi or not: the server comes with the first fixture, not with the plugin.
     web_stack = {"fastapi", "uvicorn", "starlette", "pydantic"}
-    assert imported_by("mockapi.pytest_plugin", web_stack) == set()
+    assert imported_after("import mockapi.pytest_plugin", web_stack) == set()

@@ -20,6 +20,7 @@ from mockapi.api.bodies import DateTime
 from mockapi.backups.clock import ClockError
 from mockapi.backups.dataset import Dataset
 from mockapi.backups.store import Store
+from mockapi.control import CONTROL_PREFIX
 from mockapi.control.bodies import body_doc, model_body, read_body
 from mockapi.control.console import console_router
 from mockapi.control.stubs import stubs_router
@@ -40,7 +41,6 @@ from mockapi.state.journal import JournalQuery
 from mockapi.state.mock import MockState
 from mockapi.timestamps import format_epoch_ms
 
-CONTROL_PREFIX = "/_mockapi"
 CONTROL_TOKEN_HEADER = "x-mockapi-control-token"
 MAX_GENERATED = 1_000_000
 MAX_ADVANCE_S = 10 * 366 * 86_400
