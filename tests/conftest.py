@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpcore2  # noqa: F401  (see below)
 import pytest
 from _pytest.nodeid import NodeId
 from hypothesis import settings
@@ -17,6 +18,10 @@ from mockapi.query import _backup_query_cached
 from tests.support import InlineClient, SpecClient, backup_id
 
 pytest_plugins = ["pytester"]
+# pytester's in-process runs (test_pytest_plugin, test_readme_examples) drop the modules first
+# imported during them. httpx2 keeps the exception classes of the first httpcore2 it met, so
+# a second httpcore2 would raise errors it no longer maps (a refused connection escaped as
+# httpcore2.ConnectError): httpcore2 is imported here, once for the whole run.
 
 # `mutmut run` selects this profile (pyproject's [tool.mutmut]): every mutant meets the same
 # few examples, so its verdict repeats from run to run and the run stays short.
