@@ -23,7 +23,14 @@ from mockapi import MockServer, Settings
 from tests.support import TOKEN, check_answer
 
 try:
-    from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+    from playwright.sync_api import (
+        Browser,
+        BrowserContext,
+        Locator,
+        Page,
+        expect,
+        sync_playwright,
+    )
 except ImportError:  # only a local run without the test extra; CI installs it
     sync_playwright = None  # type: ignore[assignment]
 
@@ -86,15 +93,68 @@ def api_post(server: MockServer, path: str, body: Any) -> Any:
     return response.json() if response.content else None
 
 
+NewTab = Callable[..., Page]
 OpenConsole = Callable[..., Page]
 
 
+@pytest.fixture(scope="module")
+def contexts(browser: Browser, server: MockServer) -> Iterator[Callable[[str], BrowserContext]]:
+    """One browser context per time zone for the module, each holding a tab open on the mock.
+
+    A tab opened on a site no tab shows starts a renderer process (about 1.4 s of CPU here,
+    most of the browser tests' cost); beside the held tab it joins the running one. Each
+    test's tab still has its own page and session storage (all the console keeps), and is
+    closed at the test's end. Ports do not make sites: the held tab serves every server."""
+    made: dict[str, BrowserContext] = {}
+
+    def context_for(zone: str) -> BrowserContext:
+        if zone not in made:
+            made[zone] = browser.new_context(timezone_id=zone, locale="en-GB")
+            made[zone].new_page().goto(server.url + "/_mockapi/health")
+        return made[zone]
+
+    yield context_for
+    for context in made.values():
+        context.close()
+
+
 @pytest.fixture
-def open_console(browser: Browser, server: MockServer) -> Iterator[OpenConsole]:
+def new_tab(contexts: Callable[[str], BrowserContext]) -> Iterator[NewTab]:
+    """A new tab that may reach nothing but the mock it is opened on, and must raise no
+    script error (checked when the test ends)."""
+    problems: list[str] = []
+    tabs: list[Page] = []
+
+    def opening(
+        url: str, width: int = 1280, height: int = 800, zone: str = "Europe/Berlin"
+    ) -> Page:
+        origin = "/".join(url.split("/", 3)[:3]) + "/"
+        page = contexts(zone).new_page()
+        tabs.append(page)
+
+        def only_the_mock(route: Any) -> None:
+            if route.request.url.startswith(origin):
+                route.continue_()
+            else:
+                problems.append(f"request elsewhere: {route.request.url}")
+                route.abort()
+
+        page.route("**/*", only_the_mock)
+        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(url)
+        return page
+
+    yield opening
+    for page in tabs:
+        page.close()
+    assert problems == []
+
+
+@pytest.fixture
+def open_console(new_tab: NewTab, server: MockServer) -> OpenConsole:
     """Open the console as a browser would (at /), once the server is back at its start."""
     server.reset()
-    problems: list[str] = []
-    contexts = []
 
     def opening(
         width: int = 1280,
@@ -104,56 +164,24 @@ def open_console(browser: Browser, server: MockServer) -> Iterator[OpenConsole]:
         ready: bool = True,
     ) -> Page:
         target = on or server
-        context = browser.new_context(
-            viewport={"width": width, "height": height}, timezone_id=zone, locale="en-GB"
-        )
-        contexts.append(context)
-
-        def only_the_mock(route: Any) -> None:
-            if route.request.url.startswith(target.url + "/"):
-                route.continue_()
-            else:
-                problems.append(f"request elsewhere: {route.request.url}")
-                route.abort()
-
-        context.route("**/*", only_the_mock)
-        page = context.new_page()
-        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-        page.goto(target.url + "/")
+        page = new_tab(target.url + "/", width, height, zone)
         assert page.url == target.url + "/_mockapi/console"
         if ready:
             wait_until_shown(page)
         return page
 
-    yield opening
-    for context in contexts:
-        context.close()
-    assert problems == []
+    return opening
 
 
-def test_docs_render_the_operation_offline(browser: Browser, server: MockServer) -> None:
+def test_docs_render_the_operation_offline(new_tab: NewTab, server: MockServer) -> None:
     # Swagger UI's files come from the package: nothing but the mock is reached.
-    context = browser.new_context()
-    elsewhere: list[str] = []
-
-    def only_the_mock(route: Any) -> None:
-        if route.request.url.startswith(server.url + "/"):
-            route.continue_()
-        else:
-            elsewhere.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_the_mock)
-    page = context.new_page()
-    page.goto(server.url + "/docs")
+    page = new_tab(server.url + "/docs")
     # The tags come first, drawn by Swagger UI's script from the document; a click opens one.
     page.get_by_role("link", name="Backup", exact=True).click(timeout=30_000)
     operation = page.locator("#operations-Backup-backup-list-project-backups")
     expect(operation.locator('[data-path="/v2/projects/{projectId}/backups"]')).to_be_visible()
     expect(operation.get_by_text("List Backups belonging to a Project.")).to_be_visible()
     assert page.get_by_text("Unable to render this definition").count() == 0
-    context.close()
-    assert elsewhere == []
 
 
 def wait_until_shown(page: Page) -> None:
