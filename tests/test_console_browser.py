@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ try:
     )
 except ImportError:  # only a local run without the test extra; CI installs it
     sync_playwright = None  # type: ignore[assignment]
+    Page = Any  # type: ignore[misc,assignment]  # named in annotations read at import
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = [
@@ -59,7 +61,7 @@ STARTUP_NOW = "2026-01-30T12:00:00.000Z"
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One headless Chromium for the module (each test gets its own context)."""
+    """One headless Chromium for the module."""
     assert CHROMIUM is not None, "CI must have chromium: .ci/run installs it"
     assert sync_playwright is not None, "CI must have playwright: it is in the test extra"
     with sync_playwright() as playwright:
@@ -97,57 +99,77 @@ NewTab = Callable[..., Page]
 OpenConsole = Callable[..., Page]
 
 
+@dataclass
+class Guard:
+    """What the running test's tabs (popups included) may reach, what they did wrong, and
+    which to close when it ends."""
+
+    origin: str = ""  # empty between tests: the held tabs' own loads
+    problems: list[str] = field(default_factory=list)
+    tabs: list[Page] = field(default_factory=list)
+
+    def route(self, route: Any) -> None:
+        """Let a request to the mock through; refuse and note any other."""
+        if route.request.url.startswith(self.origin):
+            route.continue_()
+        else:
+            self.problems.append(f"request elsewhere: {route.request.url}")
+            route.abort()
+
+    def watch(self, page: Page) -> None:
+        """Note the page's script errors, and close it when the test ends."""
+        self.tabs.append(page)
+        page.on("pageerror", lambda error: self.problems.append(f"script error: {error}"))
+
+
 @pytest.fixture(scope="module")
-def contexts(browser: Browser, server: MockServer) -> Iterator[Callable[[str], BrowserContext]]:
+def guarded_contexts(
+    browser: Browser, server: MockServer
+) -> Iterator[tuple[Guard, Callable[[str], BrowserContext]]]:
     """One browser context per time zone for the module, each holding a tab open on the mock.
 
     A tab opened on a site no tab shows starts a renderer process (about 1.4 s of CPU here,
     most of the browser tests' cost); beside the held tab it joins the running one. Each
-    test's tab still has its own page and session storage (all the console keeps), and is
-    closed at the test's end. Ports do not make sites: the held tab serves every server."""
+    test's tabs still have their own pages and session storage (all the console keeps), and
+    are closed at the test's end. Ports do not make sites: the held tab serves every server."""
+    guard = Guard()
     made: dict[str, BrowserContext] = {}
 
     def context_for(zone: str) -> BrowserContext:
         if zone not in made:
-            made[zone] = browser.new_context(timezone_id=zone, locale="en-GB")
-            made[zone].new_page().goto(server.url + "/_mockapi/health")
+            context = browser.new_context(timezone_id=zone, locale="en-GB")
+            # On the context, not the page: a popup is guarded from its first request.
+            context.route("**/*", guard.route)
+            context.new_page().goto(server.url + "/_mockapi/health")
+            context.on("page", guard.watch)
+            made[zone] = context
         return made[zone]
 
-    yield context_for
+    yield guard, context_for
     for context in made.values():
         context.close()
 
 
 @pytest.fixture
-def new_tab(contexts: Callable[[str], BrowserContext]) -> Iterator[NewTab]:
+def new_tab(guarded_contexts: tuple[Guard, Callable[[str], BrowserContext]]) -> Iterator[NewTab]:
     """A new tab that may reach nothing but the mock it is opened on, and must raise no
     script error (checked when the test ends)."""
-    problems: list[str] = []
-    tabs: list[Page] = []
+    guard, context_for = guarded_contexts
 
     def opening(
         url: str, width: int = 1280, height: int = 800, zone: str = "Europe/Berlin"
     ) -> Page:
-        origin = "/".join(url.split("/", 3)[:3]) + "/"
-        page = contexts(zone).new_page()
-        tabs.append(page)
-
-        def only_the_mock(route: Any) -> None:
-            if route.request.url.startswith(origin):
-                route.continue_()
-            else:
-                problems.append(f"request elsewhere: {route.request.url}")
-                route.abort()
-
-        page.route("**/*", only_the_mock)
-        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+        guard.origin = "/".join(url.split("/", 3)[:3]) + "/"
+        page = context_for(zone).new_page()
         page.set_viewport_size({"width": width, "height": height})
         page.goto(url)
         return page
 
     yield opening
-    for page in tabs:
+    problems = list(guard.problems)
+    for page in guard.tabs:
         page.close()
+    guard.origin, guard.problems, guard.tabs = "", [], []
     assert problems == []
 
 
