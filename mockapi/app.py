@@ -45,7 +45,8 @@ log = logging.getLogger("mockapi")
 
 class Deferred:
     """An ASGI app built on its first call: importing FastAPI and building its routes is most
-    of the cost of starting, and a client that only calls the API never needs them."""
+    of the cost of building an app and a quarter of a start, and a client that only calls
+    the API never needs them."""
 
     def __init__(self, build: Callable[[], FastAPI]) -> None:
         self._build = build

@@ -49,8 +49,9 @@ def imported_after(code: str, candidates: set[str]) -> set[str]:
     """Which of `candidates` a fresh interpreter has imported after running `code`."""
     code += f"\nimport sys; print(' '.join(sorted({candidates!r} & set(sys.modules))))"
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=child_env()
+        [sys.executable, "-c", code], capture_output=True, text=True, env=child_env()
     )
+    assert out.returncode == 0, out.stderr
     return set(out.stdout.split())
 
 
