@@ -55,10 +55,11 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
     """`main()` with these arguments and `MOCKAPI_*` variables, in this process."""
 
     def call(args: list[str], env: dict[str, str] | None = None) -> Ran:
-        for name in os.environ:
-            if name.startswith("MOCKAPI_"):
-                monkeypatch.delenv(name)
-        for name, value in (env or {}).items():
+        # The environment an installed command would get from `run`.
+        wanted = child_env(env)
+        for name in set(os.environ) - set(wanted):
+            monkeypatch.delenv(name)
+        for name, value in wanted.items():
             monkeypatch.setenv(name, value)
         capsys.readouterr()
         try:
